@@ -1,0 +1,13 @@
+from wagtail.models import Site
+
+
+def site_navigation(request):
+    """Top navigation: the site root's live children that are shown in menus."""
+
+    def items():
+        site = Site.find_for_request(request)
+        if site is None:
+            return []
+        return list(site.root_page.get_children().live().in_menu())
+
+    return {"nav_items": items, "site_name": "四项监督制度学习平台"}

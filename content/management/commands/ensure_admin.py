@@ -1,0 +1,32 @@
+import secrets
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "没有管理员时创建一个(密码随机生成),并打印登录方式。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--username", default="admin")
+
+    def handle(self, *args, username, **options):
+        password_file = settings.VAR_DIR / "initial-admin-password.txt"
+        User = get_user_model()
+        if not User.objects.filter(is_superuser=True).exists():
+            password = secrets.token_urlsafe(9)
+            User.objects.create_superuser(username=username, password=password, email="")
+            password_file.write_text(f"{username} {password}\n", encoding="utf-8")
+            password_file.chmod(0o600)
+        if password_file.exists():
+            name, password = password_file.read_text(encoding="utf-8").split()
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"管理员账号:{name}  初始密码:{password}\n"
+                    f"登录后台:{settings.WAGTAILADMIN_BASE_URL}/admin/"
+                    f"(密码保存在 {password_file},修改密码后请删除该文件)"
+                )
+            )
+        else:
+            self.stdout.write("已有管理员账号,未创建新账号。")

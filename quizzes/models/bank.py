@@ -1,0 +1,365 @@
+"""The question bank: a category tree, knowledge-point tags and polymorphic question types."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from polymorphic.managers import PolymorphicManager
+from polymorphic.models import PolymorphicModel
+from polymorphic.query import PolymorphicQuerySet
+from wagtail.search import index
+
+OPTION_LETTERS = "ABCDEFGH"
+
+
+class Category(models.Model):
+    """A node of the category tree, e.g. 法规纪律 › 四项监督制度 › 责任追究办法."""
+
+    name = models.CharField("名称", max_length=60)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name="上级分类",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    is_regulation = models.BooleanField(
+        "法规纪律类",
+        default=False,
+        help_text="本分类及其下级分类的题目计入“法规纪律内容”比例。",
+    )
+    path = models.CharField("完整路径", max_length=400, unique=True, editable=False)
+    sort_order = models.PositiveIntegerField("排序", default=0)
+
+    class Meta:
+        verbose_name = "题目分类"
+        verbose_name_plural = "题目分类"
+        ordering = ["path"]
+        constraints = [
+            models.UniqueConstraint(fields=["parent", "name"], name="category_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.path.replace("/", " › ")
+
+    def save(self, *args, **kwargs):
+        old_path = self.path
+        self.path = f"{self.parent.path}/{self.name}" if self.parent else self.name
+        super().save(*args, **kwargs)
+        if old_path and old_path != self.path:
+            for child in self.children.all():
+                child.save()
+
+    def clean(self):
+        if "/" in self.name:
+            raise ValidationError({"name": "分类名称不能包含“/”。"})
+        ancestor = self.parent
+        while ancestor is not None:
+            if ancestor.pk == self.pk and self.pk is not None:
+                raise ValidationError({"parent": "上级分类不能是自己或自己的下级。"})
+            ancestor = ancestor.parent
+
+    def subtree_q(self, prefix: str = "category__") -> Q:
+        """Questions in this category or any category below it."""
+        return Q(**{f"{prefix}path": self.path}) | Q(
+            **{f"{prefix}path__startswith": f"{self.path}/"}
+        )
+
+    @property
+    def depth(self) -> int:
+        return self.path.count("/")
+
+
+class KnowledgePoint(models.Model):
+    name = models.CharField("知识点", max_length=40, unique=True)
+
+    class Meta:
+        verbose_name = "知识点"
+        verbose_name_plural = "知识点"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def article_fingerprint(article) -> str:
+    """A digest of an article's wording, blind to whitespace."""
+    import hashlib
+
+    text = "".join(f"{article.heading}{article.body}".split())
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def regulation_category_paths() -> list[str]:
+    return list(Category.objects.filter(is_regulation=True).values_list("path", flat=True))
+
+
+class QuestionQuerySet(PolymorphicQuerySet):
+    def published(self):
+        return self.filter(status=Question.Status.PUBLISHED)
+
+    def regulation_q(self, paths: list[str] | None = None) -> Q:
+        """Regulation-and-discipline content: a flagged category (or below it) or a citation."""
+        paths = regulation_category_paths() if paths is None else paths
+        condition = Q(source_article__isnull=False)
+        for path in paths:
+            condition |= Q(category__path=path) | Q(category__path__startswith=f"{path}/")
+        return condition
+
+
+class Question(index.Indexed, PolymorphicModel):
+    """The base of every question type; one table queried as its real types."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "草稿"
+        PUBLISHED = "published", "已发布"
+        NEEDS_REVIEW = "needs_review", "待复核"
+
+    type_label = "题目"
+    stem = models.TextField("题干")
+    explanation = models.TextField("解析", blank=True)
+    difficulty = models.PositiveSmallIntegerField(
+        "难度", default=2, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    points = models.DecimalField("默认分值", max_digits=5, decimal_places=1, default=1)
+    category = models.ForeignKey(
+        Category, verbose_name="分类", on_delete=models.PROTECT, related_name="questions"
+    )
+    knowledge_points = models.ManyToManyField(
+        KnowledgePoint, verbose_name="知识点", blank=True, related_name="questions"
+    )
+    status = models.CharField("状态", max_length=15, choices=Status.choices, default=Status.DRAFT)
+    source_article = models.ForeignKey(
+        "content.RegulationArticle",
+        verbose_name="依据条文",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="questions",
+    )
+    source_page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name="依据材料",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="依据为学习资料等非法规页面时填写。",
+    )
+    source_reference = models.CharField("出处说明", max_length=200, blank=True)
+    source_quote = models.CharField(
+        "依据原文", max_length=120, blank=True, help_text="所依据条文中的关键原句(简短摘录)。"
+    )
+    source_fingerprint = models.CharField(
+        "依据条文指纹", max_length=64, blank=True, editable=False,
+        help_text="引用时条文内容的摘要;条文修订后与之不符,题目即标为待复核。",
+    )  # fmt: skip
+    review_note = models.CharField("复核原因", max_length=200, blank=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = PolymorphicManager.from_queryset(QuestionQuerySet)()
+
+    search_fields = [
+        index.SearchField("stem", boost=2),
+        index.SearchField("explanation"),
+        index.SearchField("source_reference"),
+        index.AutocompleteField("stem"),
+        index.FilterField("status"),
+        index.FilterField("difficulty"),
+        index.FilterField("category_id"),
+        index.FilterField("polymorphic_ctype_id"),
+    ]
+
+    class Meta:
+        verbose_name = "题目"
+        verbose_name_plural = "题目"
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.stem[:40]
+
+    def save(self, *args, **kwargs):
+        # Saving a question (creating it, or an editor reviewing it) records the text of the
+        # article it cites as it stands now.
+        self.source_fingerprint = (
+            article_fingerprint(self.source_article) if self.source_article_id else ""
+        )
+        super().save(*args, **kwargs)
+
+    @property
+    def is_regulation(self) -> bool:
+        if self.source_article_id:
+            return True
+        paths = regulation_category_paths()
+        path = self.category.path
+        return any(path == p or path.startswith(f"{p}/") for p in paths)
+
+    @property
+    def is_objective(self) -> bool:
+        return True
+
+    def citation(self, request=None) -> tuple[str, str] | None:
+        """(url, label) of the article or page this question rests on, if it cites one."""
+        if self.source_article_id:
+            article = self.source_article
+            label = f"《{article.page.title}》{article.display_label} {article.heading}".strip()
+            return article.get_url(request), label
+        if self.source_page_id:
+            return self.source_page.get_url(request), f"《{self.source_page.title}》"
+        return None
+
+    def answer_display(self, order: list[int] | None = None) -> str:
+        """The right answer as a learner reads it (with options in the learner's order)."""
+        raise NotImplementedError
+
+    def key(self) -> dict:
+        """What grading needs, in plain data (see quizzes.grading)."""
+        raise NotImplementedError
+
+    @classmethod
+    def get_indexed_objects(cls):
+        # Each model of a multi-table chain indexes only the rows of its own exact type, so a
+        # question is indexed once (under its concrete type) and a search through the base
+        # does not return it twice.
+        from django.contrib.contenttypes.models import ContentType
+
+        own_type = ContentType.objects.get_for_model(cls, for_concrete_model=False)
+        return cls.objects.non_polymorphic().filter(polymorphic_ctype=own_type)
+
+
+class ChoiceQuestion(Question):
+    """Shared fields of single- and multiple-choice questions."""
+
+    options = models.JSONField("选项", default=list)
+
+    class Meta:
+        abstract = True
+
+    def clean(self):
+        super().clean()
+        if not 2 <= len(self.options) <= len(OPTION_LETTERS):
+            raise ValidationError({"options": f"选项应为 2 到 {len(OPTION_LETTERS)} 个。"})
+        if any(not str(o).strip() for o in self.options):
+            raise ValidationError({"options": "选项内容不能为空。"})
+        if len(set(self.options)) != len(self.options):
+            raise ValidationError({"options": "选项内容不能重复。"})
+
+    def letters(self, indexes, order: list[int] | None = None) -> str:
+        order = order or list(range(len(self.options)))
+        return "".join(OPTION_LETTERS[order.index(i)] for i in sorted(indexes, key=order.index))
+
+
+class SingleChoiceQuestion(ChoiceQuestion):
+    type_label = "单选题"
+    correct = models.PositiveSmallIntegerField("正确选项序号", help_text="从 0 开始。")
+
+    class Meta:
+        verbose_name = "单选题"
+        verbose_name_plural = "单选题"
+
+    def clean(self):
+        super().clean()
+        if self.correct is not None and self.correct >= len(self.options):
+            raise ValidationError({"correct": "正确答案不在选项范围内。"})
+
+    def answer_display(self, order=None) -> str:
+        return self.letters([self.correct], order)
+
+    def key(self) -> dict:
+        return {"type": "single", "correct": self.correct}
+
+
+class MultipleChoiceQuestion(ChoiceQuestion):
+    type_label = "多选题"
+    correct = models.JSONField("正确选项序号", default=list, help_text="从 0 开始的序号列表。")
+
+    class Meta:
+        verbose_name = "多选题"
+        verbose_name_plural = "多选题"
+
+    def clean(self):
+        super().clean()
+        if len(set(self.correct)) < 2:
+            raise ValidationError({"correct": "多选题至少要有两个正确选项。"})
+        if any(not 0 <= i < len(self.options) for i in self.correct):
+            raise ValidationError({"correct": "正确答案不在选项范围内。"})
+
+    def answer_display(self, order=None) -> str:
+        return self.letters(self.correct, order)
+
+    def key(self) -> dict:
+        return {"type": "multiple", "correct": sorted(self.correct)}
+
+
+class TrueFalseQuestion(Question):
+    type_label = "判断题"
+    correct = models.BooleanField("正确答案", help_text="勾选表示该说法正确。")
+
+    class Meta:
+        verbose_name = "判断题"
+        verbose_name_plural = "判断题"
+
+    def answer_display(self, order=None) -> str:
+        return "正确" if self.correct else "错误"
+
+    def key(self) -> dict:
+        return {"type": "truefalse", "correct": self.correct}
+
+
+class FillBlankQuestion(Question):
+    type_label = "填空题"
+    blanks = models.JSONField(
+        "各空可接受答案", default=list, help_text="每个空一个列表,列出所有可接受的答案。"
+    )
+
+    class Meta:
+        verbose_name = "填空题"
+        verbose_name_plural = "填空题"
+
+    def clean(self):
+        super().clean()
+        if not self.blanks or any(not answers for answers in self.blanks):
+            raise ValidationError({"blanks": "每个空至少要有一个可接受的答案。"})
+        if self.stem and self.stem.count("____") != len(self.blanks):
+            raise ValidationError({"stem": "题干中“____”的个数必须与空的个数一致。"})
+
+    def answer_display(self, order=None) -> str:
+        return ";".join(answers[0] for answers in self.blanks)
+
+    def key(self) -> dict:
+        return {"type": "fill", "blanks": self.blanks}
+
+
+class EssayQuestion(Question):
+    type_label = "简答题"
+    rubric = models.TextField("评分要点")
+    reference_answer = models.TextField("参考答案", blank=True)
+
+    class Meta:
+        verbose_name = "简答题"
+        verbose_name_plural = "简答题"
+
+    @property
+    def is_objective(self) -> bool:
+        return False
+
+    def answer_display(self, order=None) -> str:
+        return self.reference_answer or self.rubric
+
+    def key(self) -> dict:
+        return {"type": "essay"}
+
+
+QUESTION_TYPES: dict[str, type[Question]] = {
+    "single": SingleChoiceQuestion,
+    "multiple": MultipleChoiceQuestion,
+    "truefalse": TrueFalseQuestion,
+    "fill": FillBlankQuestion,
+    "essay": EssayQuestion,
+}

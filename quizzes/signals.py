@@ -1,0 +1,31 @@
+"""Keep the question bank honest when the regulations it cites change."""
+
+from django.db.models.signals import pre_delete
+from django.dispatch import receiver
+from wagtail.signals import page_published
+
+from content.models import RegulationArticle, RegulationPage
+from quizzes.models import Question
+from quizzes.models.bank import article_fingerprint
+
+
+@receiver(page_published, sender=RegulationPage)
+def flag_questions_on_revised_articles(sender, instance, **kwargs):
+    """A published revision that rewords a cited article puts its questions up for review."""
+    for article in instance.articles.all():
+        stale = Question.objects.filter(
+            source_article=article, status=Question.Status.PUBLISHED
+        ).exclude(source_fingerprint=article_fingerprint(article))
+        stale.update(
+            status=Question.Status.NEEDS_REVIEW,
+            review_note=f"依据条文《{instance.title}》{article.display_label}已修订,请核对题目。",
+        )
+
+
+@receiver(pre_delete, sender=RegulationArticle)
+def flag_questions_on_removed_article(sender, instance, **kwargs):
+    """Removing a cited article also puts its questions up for review."""
+    Question.objects.filter(source_article=instance).exclude(status=Question.Status.DRAFT).update(
+        status=Question.Status.NEEDS_REVIEW,
+        review_note=f"依据条文《{instance.page.title}》{instance.display_label}已删除,请重新指定依据。",
+    )

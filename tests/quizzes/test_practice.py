@@ -1,0 +1,99 @@
+import json
+
+import pytest
+from django.urls import reverse
+
+from quizzes.models import Favourite, PracticeProgress, WrongAnswer
+from tests.factories import RegulationPageFactory, UserFactory
+from tests.quizzes import builders
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def learner(client):
+    user = UserFactory()
+    client.force_login(user)
+    return user
+
+
+def answer(client, payload):
+    return client.post(
+        reverse("quizzes:practice_answer"), json.dumps(payload), content_type="application/json"
+    )
+
+
+def test_practice_page_shows_question_without_key(client, learner):
+    """The practice page shows the question but not its explanation until answered."""
+    builders.single(builders.category("法规纪律"), 3)
+    html = client.get(reverse("quizzes:practice_question", args=("sequential",))).content.decode()
+    assert "单选题3" in html and "解析3" not in html
+
+
+def test_answer_returns_verdict_key_explanation_and_citation(client, learner):
+    """Submitting a practice answer returns right/wrong, the key, the explanation and the article link."""
+    article = RegulationPageFactory(articles=[("岗前培训", "至少8个学时。")]).articles.get()
+    question = builders.single(builders.category("法规纪律"), 1, source_article=article)
+    data = answer(client, {"question": question.pk, "response": 0}).json()
+    assert (
+        data["correct"] is False
+        and data["answer"] == "B"
+        and data["explanation"] == "解析1:至少8个学时。"
+    )
+    assert data["citation"]["url"].endswith("#art-1") and data["in_wrong_book"]
+
+
+def test_wrong_book_fills_and_empties(client, learner):
+    """A wrong practice answer enters the book; two right answers in a row take it out."""
+    question = builders.single(builders.category("法规纪律"), 1)
+    answer(client, {"question": question.pk, "response": 3})
+    assert "单选题1" in client.get(reverse("quizzes:wrong_book")).content.decode()
+    html = client.get(reverse("quizzes:practice_question", args=("wrong",))).content.decode()
+    assert "单选题1" in html
+    answer(client, {"question": question.pk, "response": 1, "mode": "wrong"})
+    answer(client, {"question": question.pk, "response": 1, "mode": "wrong"})
+    assert not WrongAnswer.objects.filter(user=learner, cleared_at=None).exists()
+
+
+def test_sequential_practice_remembers_progress(client, learner):
+    """Sequential practice resumes where the learner stopped."""
+    cat = builders.category("法规纪律")
+    first, second, third = builders.bank(cat, count=3)
+    answer(client, {"question": second.pk, "response": 1, "mode": "sequential", "index": 1})
+    progress = PracticeProgress.objects.get(user=learner, category=None)
+    assert (progress.position, progress.answered, progress.correct) == (2, 1, 1)
+    html = client.get(reverse("quizzes:practice_question", args=("sequential",))).content.decode()
+    assert third.stem in html
+
+
+def test_chapter_practice_stays_in_its_category(client, learner):
+    """Chapter practice only walks through the chosen category and those below it."""
+    inside = builders.single(builders.category("法规纪律/四项监督制度"), 1)
+    builders.single(builders.category("工作实务"), 2)
+    top = inside.category.parent
+    url = reverse("quizzes:practice_question", args=("chapter",))
+    html = client.get(url, {"category": top.pk}).content.decode()
+    assert inside.stem in html and "共 1 题" in html
+
+
+def test_favourite_toggles(client, learner):
+    """The favourite button adds a question and removes it again."""
+    question = builders.single(builders.category("法规纪律"))
+    url = reverse("quizzes:favourite")
+    assert client.post(
+        url, json.dumps({"question": question.pk}), content_type="application/json"
+    ).json() == {"favourite": True}
+    assert Favourite.objects.filter(user=learner, question=question).exists()
+    client.post(url, json.dumps({"question": question.pk}), content_type="application/json")
+    assert not Favourite.objects.filter(user=learner).exists()
+
+
+def test_draft_questions_cannot_be_practised(client, learner):
+    """Unpublished questions are not served or graded."""
+    draft = builders.single(builders.category("法规纪律"), status="draft")
+    assert answer(client, {"question": draft.pk, "response": 1}).status_code == 404
+
+
+def test_practice_needs_login(client):
+    """Anonymous visitors are sent to log in."""
+    assert client.get(reverse("quizzes:practice")).status_code == 302

@@ -1,0 +1,68 @@
+import pytest
+
+from content.models import RegulationPage
+from quizzes.models import Question
+from tests.factories import RegulationPageFactory
+from tests.quizzes import builders
+
+pytestmark = pytest.mark.django_db
+
+ARTICLES = [("岗前培训", "至少保证8个学时。"), ("任职资格考试", "法规纪律内容不少于15%。")]
+
+
+def revise(page: RegulationPage, number: int, body: str) -> None:
+    page = RegulationPage.objects.get(pk=page.pk)
+    articles = list(page.articles.all())
+    for article in articles:
+        if article.number == number:
+            article.body = body
+    page.articles = articles
+    page.save_revision().publish()
+
+
+def cited(page, number):
+    article = page.articles.get(number=number)
+    return builders.single(builders.category("法规纪律"), number, source_article=article)
+
+
+def test_rewording_a_cited_article_flags_its_questions():
+    """Publishing a revision that changes a cited article marks its questions for review."""
+    page = RegulationPageFactory(articles=ARTICLES)
+    changed, untouched = cited(page, 1), cited(page, 2)
+    revise(page, 1, "至少保证10个学时。")
+    changed.refresh_from_db()
+    untouched.refresh_from_db()
+    assert changed.status == Question.Status.NEEDS_REVIEW and "已修订" in changed.review_note
+    assert untouched.status == Question.Status.PUBLISHED
+
+
+def test_republishing_unchanged_text_flags_nothing():
+    """A revision that leaves the article's wording alone (spacing aside) flags nothing."""
+    page = RegulationPageFactory(articles=ARTICLES)
+    question = cited(page, 1)
+    revise(page, 1, "至少保证 8 个学时。")
+    question.refresh_from_db()
+    assert question.status == Question.Status.PUBLISHED
+
+
+def test_saving_the_reviewed_question_accepts_the_new_wording():
+    """Once an editor saves the reviewed question, later publishes of the same text flag nothing."""
+    page = RegulationPageFactory(articles=ARTICLES)
+    question = cited(page, 1)
+    revise(page, 1, "至少保证10个学时。")
+    question = Question.objects.get(pk=question.pk)
+    question.status = Question.Status.PUBLISHED
+    question.save()
+    revise(page, 1, "至少保证10个学时。")
+    assert Question.objects.get(pk=question.pk).status == Question.Status.PUBLISHED
+
+
+def test_removing_a_cited_article_flags_its_questions():
+    """Deleting a cited article marks its questions for review instead of silently dropping the citation."""
+    page = RegulationPageFactory(articles=ARTICLES)
+    question = cited(page, 2)
+    page = RegulationPage.objects.get(pk=page.pk)
+    page.articles = [a for a in page.articles.all() if a.number != 2]
+    page.save_revision().publish()
+    question.refresh_from_db()
+    assert question.status == Question.Status.NEEDS_REVIEW and "已删除" in question.review_note
