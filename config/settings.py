@@ -226,6 +226,19 @@ else:
 # Where load_demo finds the five source documents.
 DEMO_SEEDS_DIR = Path(os.environ.get("DEMO_SEEDS_DIR", BASE_DIR.parent / "shared" / "seeds"))
 
+# Quizzes: how long after the deadline a save in flight is still accepted.
+QUIZ_SAVE_GRACE_SECONDS = int(os.environ.get("QUIZ_SAVE_GRACE_SECONDS", "60"))
+
+# Study time: one 学时 is this many minutes; the lesson page beats every HEARTBEAT seconds, one
+# beat credits at most HEARTBEAT_CAP seconds, nothing is credited after IDLE seconds without
+# the learner touching the page, and (when PRESENCE_CHECK_MINUTES > 0) a 继续学习 check every
+# so many minutes stops credit until it is answered.
+LEARNING_HOUR_MINUTES = int(os.environ.get("LEARNING_HOUR_MINUTES", "45"))
+STUDY_HEARTBEAT_SECONDS = int(os.environ.get("STUDY_HEARTBEAT_SECONDS", "30"))
+STUDY_HEARTBEAT_CAP_SECONDS = int(os.environ.get("STUDY_HEARTBEAT_CAP_SECONDS", "45"))
+STUDY_IDLE_SECONDS = int(os.environ.get("STUDY_IDLE_SECONDS", "300"))
+STUDY_PRESENCE_CHECK_MINUTES = int(os.environ.get("STUDY_PRESENCE_CHECK_MINUTES", "20"))
+
 # Security -------------------------------------------------------------------------------------
 
 SESSION_COOKIE_HTTPONLY = True

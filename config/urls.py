@@ -28,6 +28,7 @@ urlpatterns = [
     path("accounts/", include(accounts)),
     path("search/", content_views.search, name="search"),
     path("quizzes/", include("quizzes.urls")),
+    path("learning/", include("learning.urls")),
 ]
 
 if settings.DEBUG:

@@ -1,0 +1,1 @@
+"""Wagtail admin registrations for programmes, items, attendance and certificates."""

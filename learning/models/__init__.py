@@ -1,0 +1,23 @@
+from learning.models.people import LearnerProfile, Rank, Unit, UnitAdministrator
+from learning.models.programmes import (
+    AttendanceRecord,
+    Certificate,
+    Enrollment,
+    Programme,
+    ProgrammeItem,
+)
+from learning.models.study import ActiveStudy, StudyCredit
+
+__all__ = [
+    "ActiveStudy",
+    "AttendanceRecord",
+    "Certificate",
+    "Enrollment",
+    "LearnerProfile",
+    "Programme",
+    "ProgrammeItem",
+    "Rank",
+    "StudyCredit",
+    "Unit",
+    "UnitAdministrator",
+]
