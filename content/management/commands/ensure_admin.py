@@ -30,3 +30,16 @@ class Command(BaseCommand):
             )
         else:
             self.stdout.write("已有管理员账号,未创建新账号。")
+        self._show_demo_accounts()
+
+    def _show_demo_accounts(self):
+        accounts = settings.VAR_DIR / "demo-accounts.txt"
+        if not accounts.exists():
+            return
+        password = accounts.read_text(encoding="utf-8").split()[-1]
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"演示学员(密码均为 {password}):cadre001 县处级领导干部,zugong001 组工干部,"
+                "wj_admin 武进区单位管理员,cz_admin 市级单位管理员"
+            )
+        )
