@@ -11,8 +11,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def demo():
-    return load_content(seeds_dir=settings.DEMO_SEEDS_DIR)
+def demo(demo_site, db):
+    return demo_site[0]
 
 
 def test_loader_builds_regulations_materials_and_cases(demo):

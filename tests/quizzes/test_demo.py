@@ -5,7 +5,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from content.demo import seeds
-from content.demo.loader import article_text, load_content, material_text
+from content.demo.loader import article_text, material_text
 from quizzes import selectors
 from quizzes.demo import QUESTIONS_FILE, load_quizzes
 from quizzes.drawing import check
@@ -16,9 +16,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def demo():
-    load_content(seeds_dir=settings.DEMO_SEEDS_DIR)
-    return load_quizzes(now=timezone.now())
+def demo(demo_site, db):
+    return demo_site[1]
 
 
 def cited_text(question: Question) -> str:
