@@ -14,8 +14,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 
 from content.demo.loader import SourceIndex
-from content.search.bulk import index_objects, search_updates_deferred
 from content.models import RegulationArticle
+from content.search.bulk import index_objects, search_updates_deferred
 from quizzes.models import (
     QUESTION_TYPES,
     Category,

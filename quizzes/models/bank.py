@@ -10,7 +10,7 @@ from polymorphic.models import PolymorphicModel
 from polymorphic.query import PolymorphicQuerySet
 from wagtail.search import index
 
-OPTION_LETTERS = "ABCDEFGH"
+OPTION_LETTERS = "ABCDEF"  # the Excel template has 选项A–F
 
 
 class Category(models.Model):

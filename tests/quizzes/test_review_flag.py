@@ -66,3 +66,16 @@ def test_removing_a_cited_article_flags_its_questions():
     page.save_revision().publish()
     question.refresh_from_db()
     assert question.status == Question.Status.NEEDS_REVIEW and "已删除" in question.review_note
+
+
+def test_imported_questions_record_the_cited_wording():
+    """Questions imported in bulk are not flagged by the next publish of unchanged articles."""
+    from quizzes.excel import import_questions
+    from tests.quizzes.test_excel import row, xlsx
+
+    page = RegulationPageFactory(title="岗前培训规定", articles=ARTICLES)
+    builders.category("法规纪律/四项监督制度")
+    cells = row(题干="岗前培训至少多少学时?", 依据文件="岗前培训规定", 依据条目序号="1")
+    assert import_questions(xlsx([cells])).ok
+    revise(page, 2, "法规纪律内容不少于20%。")
+    assert Question.objects.get(stem="岗前培训至少多少学时?").status == Question.Status.PUBLISHED

@@ -1,0 +1,900 @@
+"""The question bank in Excel (.xlsx): a blank template, an all-or-nothing import and an export.
+
+One sheet "题目" with the columns of ``HEADERS``; the export writes the same columns, so an
+exported file imports again unchanged. The import reads every row first and collects every
+problem (row, column, message in Chinese); only a file without any problem is written, in one
+transaction, with bulk inserts.
+
+Decisions the import makes
+    - Fully empty rows are skipped wherever they are (also between data rows); they are not
+      errors and do not count towards ``MAX_ROWS``. Row numbers in messages are Excel's.
+    - Extra header columns after 状态 are refused (a shifted or renamed column is the usual cause).
+    - Difficulty and points may be left empty (model defaults: 2 and 1); 状态 defaults to 已发布.
+    - 依据文件 is the title of a RegulationPage (《》 may be typed around it) and needs
+      依据条目序号; a title shared by several pages prefers the live one.
+    - 知识点 names are split at "、" (also "," and "，"); unknown ones are created.
+    - A stem equal to another row's or to an existing question's, after removing all
+      whitespace, is a duplicate (whatever the types).
+    - 状态 also accepts 待复核, so that an export re-imports unchanged.
+    - Fields without a column are neither exported nor imported: an essay's reference answer,
+      ``source_page``, ``source_quote`` and ``review_note``; options after F (the admin form
+      allows six, like the template).
+"""
+
+import logging
+import re
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from io import BytesIO
+from typing import IO, Any
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import connections, router, transaction
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from quizzes.models import (
+    QUESTION_TYPES,
+    Category,
+    FillBlankQuestion,
+    KnowledgePoint,
+    MultipleChoiceQuestion,
+    Question,
+    SingleChoiceQuestion,
+    TrueFalseQuestion,
+)
+from quizzes.models.bank import article_fingerprint
+
+logger = logging.getLogger(__name__)
+
+SHEET_NAME = "题目"
+HELP_SHEET_NAME = "填写说明"
+OPTION_LETTERS = "ABCDEF"
+OPTION_HEADERS = [f"选项{letter}" for letter in OPTION_LETTERS]
+HEADERS = [
+    "题型",
+    "题干",
+    *OPTION_HEADERS,
+    "答案",
+    "解析",
+    "难度",
+    "分值",
+    "分类",
+    "知识点",
+    "依据文件",
+    "依据条目序号",
+    "出处说明",
+    "状态",
+]
+MAX_ROWS = 5000
+DEFAULT_MAX_BYTES = 5 * 1024 * 1024
+BLANK_MARK = "____"
+
+TYPE_LABELS = {
+    "single": "单选",
+    "multiple": "多选",
+    "truefalse": "判断",
+    "fill": "填空",
+    "essay": "简答",
+}
+STATUS_LABELS = {
+    Question.Status.DRAFT: "草稿",
+    Question.Status.PUBLISHED: "已发布",
+    Question.Status.NEEDS_REVIEW: "待复核",
+}
+TRUE_WORDS = {"正确", "对", "√", "✓", "✔", "是", "T", "TRUE", "Y", "YES"}
+FALSE_WORDS = {"错误", "错", "×", "✗", "✘", "X", "否", "F", "FALSE", "N", "NO"}
+
+# Which column a model field's validation error belongs to.
+FIELD_COLUMNS = {
+    "stem": "题干",
+    "options": "选项A",
+    "correct": "答案",
+    "blanks": "答案",
+    "rubric": "答案",
+    "explanation": "解析",
+    "difficulty": "难度",
+    "points": "分值",
+    "category": "分类",
+    "source_article": "依据条目序号",
+    "source_reference": "出处说明",
+    "status": "状态",
+}
+
+
+def column_letter(header: str) -> str:
+    """The template's column letter of ``header`` ("选项A" → "C")."""
+    return get_column_letter(HEADERS.index(header) + 1)
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One problem of an import file; ``row`` is None for a problem of the whole file."""
+
+    message: str
+    row: int | None = None
+    column: str = ""
+    header: str = ""
+
+    @property
+    def location(self) -> str:
+        if self.row is None:
+            return ""
+        if not self.column:
+            return f"第{self.row}行"
+        return f"第{self.row}行 {self.column}列({self.header})"
+
+    def __str__(self) -> str:
+        return f"{self.location}:{self.message}" if self.location else self.message
+
+
+@dataclass
+class ImportResult:
+    errors: list[RowError] = field(default_factory=list)
+    created: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+# Cell text and answer formats (shared with the admin forms) -----------------------------------
+
+
+def cell_text(value: Any) -> str:
+    """A cell's value as stripped text: 3.0 → "3", True → "正确", None → ""."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "正确" if value else "错误"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def parse_letters(text: str) -> list[int] | None:
+    """Option indexes from letters such as "ACD", "a、c" or "A,C"; None if anything else is there."""
+    letters = re.sub(r"[\s,，、;；/]+", "", unicodedata.normalize("NFKC", text)).upper()
+    if not letters or not all("A" <= letter <= "Z" for letter in letters):
+        return None
+    return sorted({ord(letter) - ord("A") for letter in letters})
+
+
+def letters_of(indexes: list[int]) -> str:
+    return "".join(chr(ord("A") + i) for i in sorted(indexes))
+
+
+def parse_alternatives(text: str) -> list[str]:
+    """The accepted answers of one blank, separated by "|"."""
+    return [answer.strip() for answer in re.split(r"[|｜]", text) if answer.strip()]
+
+
+def parse_blanks(text: str) -> list[list[str]]:
+    """Answers per blank: blanks separated by ";" (a trailing one is ignored), alternatives by "|"."""
+    text = text.strip().rstrip(";；").strip()
+    if not text:
+        return []
+    return [parse_alternatives(part) for part in re.split(r"[;；]", text)]
+
+
+def format_blanks(blanks: list[list[str]], separator: str = "；") -> str:
+    return separator.join("|".join(answers) for answers in blanks)
+
+
+def parse_truefalse(text: str) -> bool | None:
+    word = unicodedata.normalize("NFKC", text).strip().upper()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    return None
+
+
+def normalise_stem(stem: str) -> str:
+    """The stem as compared for duplicates: without any whitespace."""
+    return re.sub(r"\s+", "", stem)
+
+
+KNOWLEDGE_POINT_MAX_LENGTH = KnowledgePoint._meta.get_field("name").max_length
+
+
+def split_names(text: str) -> list[str]:
+    """Knowledge-point names separated by "、" (or a comma), without blanks or repeats."""
+    names = (name.strip() for name in re.split(r"[、,，]", text))
+    return list(dict.fromkeys(name for name in names if name))
+
+
+def knowledge_points_named(names: list[str]) -> list[KnowledgePoint]:
+    """The knowledge points of ``names``, creating the missing ones (in the order given)."""
+    KnowledgePoint.objects.bulk_create(
+        [KnowledgePoint(name=name) for name in names], ignore_conflicts=True
+    )
+    found = {point.name: point for point in KnowledgePoint.objects.filter(name__in=names)}
+    return [found[name] for name in names]
+
+
+def normalise_path(text: str) -> str:
+    parts = re.split(r"\s*[/／›>\\]\s*", text.strip())
+    return "/".join(part for part in parts if part)
+
+
+# Template -------------------------------------------------------------------------------------
+
+COLUMN_HELP = [
+    ("题型", "必填", "单选、多选、判断、填空、简答(也可写“单选题”等)。"),
+    ("题干", "必填", "题目正文。填空题每个空用四个下划线“____”表示。同一题干不能重复导入。"),
+    ("选项A…选项F", "单选/多选必填", "每格一个选项,从选项A起连续填写,至少两个;其他题型不填。"),
+    (
+        "答案",
+        "必填",
+        "单选:一个字母,如 B;多选:两个或以上字母,如 ACD;判断:正确 或 错误"
+        "(也可写 对/错、√/×);填空:按空的顺序填写,各空之间用“；”或“;”分隔,"
+        "同一空的多个可接受答案用“|”分隔,如 署名|签名;书面;简答:评分要点。",
+    ),
+    ("解析", "选填", "答题后显示的解析。"),
+    ("难度", "选填", "1 到 5 的整数,1 最容易;不填为 2。"),
+    ("分值", "选填", "大于 0 的数字,最多一位小数;不填为 1。"),
+    ("分类", "必填", "分类的完整路径,层级之间用“/”分隔,如 法规纪律/四项监督制度;分类必须已存在。"),
+    ("知识点", "选填", "多个知识点用“、”分隔;不存在的知识点会自动创建。"),
+    ("依据文件", "选填", "所依据法规文件的标题(与法规库中的标题一致),填写时须同时填写条目序号。"),
+    ("依据条目序号", "选填", "该文件中条目的序号(整数),即法规页面上“#art-序号”中的数字。"),
+    ("出处说明", "选填", "对出处的文字说明,不超过 200 字。"),
+    ("状态", "选填", "草稿 或 已发布(也可写 待复核);不填为 已发布。"),
+]
+
+GENERAL_HELP = [
+    "第一行表头请勿修改、增删或调换顺序;从第二行起每行一道题,空行会被跳过。",
+    f"一次最多导入 {MAX_ROWS} 道题,文件不超过 {DEFAULT_MAX_BYTES // (1024 * 1024)} MB(以系统设置为准)。",
+    "导入前会检查全部行:只要有一处错误,整个文件都不会导入,并列出所有错误所在的行和列。",
+]
+
+HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+COLUMN_WIDTHS = {
+    "题干": 50,
+    "答案": 16,
+    "解析": 30,
+    "分类": 24,
+    "知识点": 18,
+    "依据文件": 30,
+    "出处说明": 20,
+}
+
+
+def _style_header(sheet) -> None:
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+        cell.fill = HEADER_FILL
+    sheet.freeze_panes = "A2"
+    for index, header in enumerate(HEADERS, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = COLUMN_WIDTHS.get(header, 10)
+
+
+def _add_choice_lists(sheet) -> None:
+    """Drop-down lists for 题型 and 状态 (typing other text is still allowed, and checked)."""
+    for header, choices in (("题型", TYPE_LABELS.values()), ("状态", ["草稿", "已发布"])):
+        validation = DataValidation(
+            type="list", formula1=f'"{",".join(choices)}"', showErrorMessage=False
+        )
+        letter = column_letter(header)
+        validation.add(f"{letter}2:{letter}{MAX_ROWS + 1}")
+        sheet.add_data_validation(validation)
+
+
+def _question_sheet(workbook: Workbook):
+    sheet = workbook.active
+    sheet.title = SHEET_NAME
+    sheet.append(HEADERS)
+    _style_header(sheet)
+    return sheet
+
+
+def _help_sheet(workbook: Workbook) -> None:
+    sheet = workbook.create_sheet(HELP_SHEET_NAME)
+    sheet.append(["列", "是否必填", "说明"])
+    for row in COLUMN_HELP:
+        sheet.append(list(row))
+    sheet.append([])
+    for line in GENERAL_HELP:
+        sheet.append(["注意", "", line])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+        cell.fill = HEADER_FILL
+    for width, letter in zip((14, 14, 90), "ABC", strict=True):
+        sheet.column_dimensions[letter].width = width
+    for row in sheet.iter_rows(min_row=2):
+        row[2].alignment = Alignment(wrap_text=True, vertical="top")
+
+
+def _to_bytes(workbook: Workbook) -> bytes:
+    buffer = BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def build_template() -> bytes:
+    """An empty import file: the "题目" sheet with its header and a "填写说明" sheet."""
+    workbook = Workbook()
+    _add_choice_lists(_question_sheet(workbook))
+    _help_sheet(workbook)
+    return _to_bytes(workbook)
+
+
+# Export ---------------------------------------------------------------------------------------
+
+
+def _answer_text(question: Question) -> str:
+    if isinstance(question, SingleChoiceQuestion):
+        return letters_of([question.correct])
+    if isinstance(question, MultipleChoiceQuestion):
+        return letters_of(question.correct)
+    if isinstance(question, TrueFalseQuestion):
+        return "正确" if question.correct else "错误"
+    if isinstance(question, FillBlankQuestion):
+        return format_blanks(question.blanks)
+    return question.rubric
+
+
+def _number(value: Decimal) -> int | float:
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def export_row(question: Question) -> list[Any]:
+    """The template's columns for one question (of its concrete type)."""
+    options = list(getattr(question, "options", []))[: len(OPTION_LETTERS)]
+    article = question.source_article
+    return [
+        TYPE_LABELS[_type_key(type(question))],
+        question.stem,
+        *options,
+        *[""] * (len(OPTION_LETTERS) - len(options)),
+        _answer_text(question),
+        question.explanation,
+        question.difficulty,
+        _number(question.points),
+        question.category.path,
+        "、".join(point.name for point in question.knowledge_points.all()),
+        article.page.title if article else "",
+        article.number if article else "",
+        question.source_reference,
+        STATUS_LABELS.get(question.status, ""),
+    ]
+
+
+def _type_key(model: type[Question]) -> str:
+    return next(key for key, cls in QUESTION_TYPES.items() if cls is model)
+
+
+def _chunks(items: list, size: int = 500):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _concrete_questions(ids: list[int]) -> list[Question]:
+    """The questions of ``ids`` as their concrete types, in that order (a few queries per type)."""
+    found: dict[int, Question] = {}
+    for model in QUESTION_TYPES.values():
+        for chunk in _chunks(ids):
+            rows = (
+                model.objects.filter(pk__in=chunk)
+                .select_related("category", "source_article__page")
+                .prefetch_related("knowledge_points")
+            )
+            found.update((question.pk, question) for question in rows)
+    return [found[pk] for pk in ids if pk in found]
+
+
+def _ids_of(questions) -> list[int]:
+    if hasattr(questions, "values_list"):
+        return list(questions.values_list("pk", flat=True))
+    return [question.pk for question in questions]
+
+
+def _write_text_cell(sheet, row: int, column: int, value: Any) -> None:
+    cell = sheet.cell(row=row, column=column, value=value)
+    if isinstance(value, str) and value.startswith("="):
+        cell.data_type = "s"  # text that looks like a formula stays text
+
+
+def export_questions(queryset) -> bytes:
+    """The questions of ``queryset`` (a queryset or search results, any type) as an import file."""
+    workbook = Workbook()
+    sheet = _question_sheet(workbook)
+    for row, question in enumerate(_concrete_questions(_ids_of(queryset)), start=2):
+        for column, value in enumerate(export_row(question), start=1):
+            _write_text_cell(sheet, row, column, value)
+    return _to_bytes(workbook)
+
+
+# Reading the file -----------------------------------------------------------------------------
+
+
+def max_upload_bytes() -> int:
+    return getattr(settings, "QUESTION_IMPORT_MAX_BYTES", DEFAULT_MAX_BYTES)
+
+
+def _file_size(file: IO[bytes]) -> int:
+    size = getattr(file, "size", None)
+    if size is not None:
+        return size
+    position = file.tell()
+    file.seek(0, 2)
+    size = file.tell()
+    file.seek(position)
+    return size
+
+
+def _size_error(file: IO[bytes]) -> RowError | None:
+    limit = max_upload_bytes()
+    if _file_size(file) > limit:
+        size = f"{limit / (1024 * 1024):g} MB" if limit >= 1024 * 1024 else f"{limit} 字节"
+        return RowError(f"文件过大:超过上限 {size},请分批导入。")
+    return None
+
+
+INVALID_FILE = RowError("文件不是有效的 Excel(.xlsx)文件")
+
+
+def _header_errors(header: tuple) -> list[RowError]:
+    """Every header cell that is not the template's, and any extra column."""
+    errors = []
+    cells = [cell_text(value) for value in header]
+    for index, expected in enumerate(HEADERS):
+        actual = cells[index] if index < len(cells) else ""
+        letter = get_column_letter(index + 1)
+        if not actual:
+            errors.append(RowError(f"缺少表头“{expected}”", 1, letter, expected))
+        elif actual != expected:
+            errors.append(RowError(f"表头应为“{expected}”,实际为“{actual}”", 1, letter, expected))
+    for index in range(len(HEADERS), len(cells)):
+        if cells[index]:
+            letter = get_column_letter(index + 1)
+            errors.append(
+                RowError(f"多余的列“{cells[index]}”,请按模板删除", 1, letter, cells[index])
+            )
+    return errors
+
+
+def _data_rows(sheet) -> tuple[list[tuple[int, dict[str, str]]], list[RowError]]:
+    """(Excel row number, header → text) of every non-empty row below the header."""
+    rows: list[tuple[int, dict[str, str]]] = []
+    iterator = sheet.iter_rows(values_only=True)
+    header = next(iterator, ())
+    if not any(cell_text(value) for value in header):
+        return [], [RowError("第1行没有表头,请使用下载的模板填写", 1)]
+    errors = _header_errors(header)
+    if errors:
+        return [], errors
+    for number, values in enumerate(iterator, start=2):
+        texts = [cell_text(value) for value in values[: len(HEADERS)]]
+        if not any(texts):
+            continue
+        if len(rows) == MAX_ROWS:
+            return [], [RowError(f"题目超过 {MAX_ROWS} 行的上限,请分成多个文件导入。")]
+        texts += [""] * (len(HEADERS) - len(texts))
+        rows.append((number, dict(zip(HEADERS, texts, strict=True))))
+    if not rows:
+        errors.append(RowError("文件中没有题目(第二行起为空)。"))
+    return rows, errors
+
+
+def read_rows(file: IO[bytes]) -> tuple[list[tuple[int, dict[str, str]]], list[RowError]]:
+    """The data rows of an upload, or the errors that stop it from being read at all."""
+    if error := _size_error(file):
+        return [], [error]
+    try:
+        workbook = load_workbook(file, read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds (zip, XML, key, value errors) on bad input
+        return [], [INVALID_FILE]
+    try:
+        sheet = (
+            workbook[SHEET_NAME] if SHEET_NAME in workbook.sheetnames else workbook.worksheets[0]
+        )
+        return _data_rows(sheet)
+    except Exception:  # a read-only sheet is parsed lazily, while iterating
+        logger.info("Unreadable question import file", exc_info=True)
+        return [], [INVALID_FILE]
+    finally:
+        workbook.close()
+
+
+# Validating rows ------------------------------------------------------------------------------
+
+
+@dataclass
+class Lookups:
+    """What every row is checked against, loaded with a handful of queries."""
+
+    categories: dict[str, Category]
+    regulations: dict[str, list]  # title → RegulationPage, live ones first
+    articles: dict[tuple[int, int], Any]  # (page id, number) → RegulationArticle
+    existing_stems: dict[str, int]  # normalised stem → question id
+
+    @classmethod
+    def load(cls, rows: list[tuple[int, dict[str, str]]]) -> "Lookups":
+        from content.models import RegulationArticle, RegulationPage
+
+        titles = {_regulation_title(values["依据文件"]) for _, values in rows} - {""}
+        pages = RegulationPage.objects.filter(title__in=titles).order_by("-live", "pk")
+        regulations: dict[str, list] = defaultdict(list)
+        for page in pages:
+            regulations[page.title].append(page)
+        articles = RegulationArticle.objects.filter(page__in=[p.pk for p in pages])
+        stems = Question.objects.non_polymorphic().values_list("stem", "pk")
+        return cls(
+            categories={category.path: category for category in Category.objects.all()},
+            regulations=regulations,
+            articles={(article.page_id, article.number): article for article in articles},
+            existing_stems={normalise_stem(stem): pk for stem, pk in stems},
+        )
+
+
+def _regulation_title(text: str) -> str:
+    return text.strip().removeprefix("《").removesuffix("》").strip()
+
+
+@dataclass
+class Draft:
+    """A valid row: an unsaved question and the names of its knowledge points."""
+
+    row: int
+    question: Question
+    knowledge_points: list[str]
+
+
+class RowReader:
+    """Reads one data row into an unsaved question, collecting every error it finds."""
+
+    def __init__(self, number: int, values: dict[str, str], lookups: Lookups) -> None:
+        self.number = number
+        self.values = values
+        self.lookups = lookups
+        self.errors: list[RowError] = []
+
+    def error(self, header: str, message: str) -> None:
+        self.errors.append(RowError(message, self.number, column_letter(header), header))
+
+    def read(self) -> Draft | None:
+        kind = self._kind()
+        stem = self.values["题干"]
+        if not stem:
+            self.error("题干", "题干不能为空")
+        common = self._common_fields()
+        specific = self._specific_fields(kind, stem) if kind else None
+        points = self._knowledge_points()
+        if self.errors or specific is None:
+            return None
+        question = QUESTION_TYPES[kind](stem=stem, **common, **specific)
+        self._model_clean(question)
+        return None if self.errors else Draft(self.number, question, points)
+
+    def _kind(self) -> str | None:
+        label = self.values["题型"].removesuffix("题")
+        kind = next((key for key, text in TYPE_LABELS.items() if text == label), None)
+        if kind is None:
+            shown = self.values["题型"]
+            self.error(
+                "题型",
+                f"题型“{shown}”无法识别,应为单选、多选、判断、填空或简答"
+                if shown
+                else "题型不能为空",
+            )
+        return kind
+
+    def _common_fields(self) -> dict[str, Any]:
+        return {
+            "explanation": self.values["解析"],
+            "difficulty": self._difficulty(),
+            "points": self._points(),
+            "category": self._category(),
+            "source_article": self._article(),
+            "source_reference": self.values["出处说明"],
+            "status": self._status(),
+        }
+
+    def _difficulty(self) -> int:
+        text = self.values["难度"]
+        if not text:
+            return 2
+        if not re.fullmatch(r"[1-5]", text):
+            self.error("难度", f"难度“{text}”无效,应为 1 到 5 的整数")
+            return 2
+        return int(text)
+
+    def _points(self) -> Decimal:
+        text = self.values["分值"]
+        if not text:
+            return Decimal(1)
+        try:
+            value = Decimal(text)
+        except InvalidOperation:
+            value = Decimal(-1)
+        if not (
+            value.is_finite() and 0 < value < 10000 and value == value.quantize(Decimal("0.1"))
+        ):
+            self.error("分值", f"分值“{text}”无效,应为大于 0 的数字,最多一位小数")
+            return Decimal(1)
+        return value
+
+    def _category(self) -> Category | None:
+        path = normalise_path(self.values["分类"])
+        if not path:
+            self.error("分类", "分类不能为空")
+            return None
+        category = self.lookups.categories.get(path)
+        if category is None:
+            self.error("分类", f"分类“{self.values['分类']}”不存在,请先在“题目分类”中创建")
+        return category
+
+    def _article(self):
+        title, number = _regulation_title(self.values["依据文件"]), self.values["依据条目序号"]
+        if not title:
+            if number:
+                self.error("依据文件", "填写了依据条目序号时必须填写依据文件")
+            return None
+        pages = self.lookups.regulations.get(title)
+        if not pages:
+            self.error("依据文件", f"法规库中没有标题为“{title}”的法规文件")
+            return None
+        if not number:
+            self.error("依据条目序号", "填写了依据文件时必须填写依据条目序号")
+            return None
+        if not number.isdigit():
+            self.error("依据条目序号", f"依据条目序号“{number}”无效,应为整数")
+            return None
+        article = self.lookups.articles.get((pages[0].pk, int(number)))
+        if article is None:
+            self.error("依据条目序号", f"《{title}》中没有序号为 {number} 的条目")
+        return article
+
+    def _status(self) -> str:
+        text = self.values["状态"]
+        if not text:
+            return Question.Status.PUBLISHED
+        status = next((key for key, label in STATUS_LABELS.items() if label == text), None)
+        if status is None:
+            self.error("状态", f"状态“{text}”无效,应为草稿或已发布")
+            return Question.Status.PUBLISHED
+        return status
+
+    def _knowledge_points(self) -> list[str]:
+        names = split_names(self.values["知识点"])
+        for name in names:
+            if len(name) > KNOWLEDGE_POINT_MAX_LENGTH:
+                self.error(
+                    "知识点", f"知识点“{name}”过长,不能超过 {KNOWLEDGE_POINT_MAX_LENGTH} 个字"
+                )
+        return names
+
+    # Type-specific columns ---------------------------------------------------------------------
+
+    def _specific_fields(self, kind: str, stem: str) -> dict[str, Any] | None:
+        options = self._options(kind)
+        answer = self.values["答案"]
+        if not answer:
+            self.error(
+                "答案", "简答题的答案(评分要点)不能为空" if kind == "essay" else "答案不能为空"
+            )
+            return None
+        if kind in ("single", "multiple"):
+            return self._choice(kind, options, answer) if options is not None else None
+        if kind == "truefalse":
+            return self._truefalse(answer)
+        if kind == "fill":
+            return self._fill(stem, answer)
+        return {"rubric": answer}
+
+    def _options(self, kind: str) -> list[str] | None:
+        texts = [self.values[header] for header in OPTION_HEADERS]
+        filled = [i for i, text in enumerate(texts) if text]
+        if kind not in ("single", "multiple"):
+            if filled:
+                self.error(OPTION_HEADERS[filled[0]], "只有单选题和多选题可以填写选项")
+            return None
+        count = filled[-1] + 1 if filled else 0
+        gaps = [i for i in range(count) if not texts[i]]
+        if gaps:
+            self.error(OPTION_HEADERS[gaps[0]], "选项须从选项A起连续填写,中间不能留空")
+            return None
+        if count < 2:
+            self.error("选项A", f"{TYPE_LABELS[kind]}题至少需要两个选项")
+            return None
+        return texts[:count]
+
+    def _choice(self, kind: str, options: list[str], answer: str) -> dict[str, Any] | None:
+        indexes = parse_letters(answer)
+        if indexes is None:
+            self.error(
+                "答案", f"答案“{answer}”无效,应为选项字母,如 {'B' if kind == 'single' else 'ACD'}"
+            )
+            return None
+        outside = [i for i in indexes if i >= len(options)]
+        if outside:
+            self.error(
+                "答案", f"答案“{letters_of(outside)}”不在已填写的选项中(共 {len(options)} 个选项)"
+            )
+            return None
+        if kind == "single":
+            if len(indexes) != 1:
+                self.error("答案", "单选题只能有一个正确答案")
+                return None
+            return {"options": options, "correct": indexes[0]}
+        if len(indexes) < 2:
+            self.error("答案", "多选题至少需要两个正确答案")
+            return None
+        return {"options": options, "correct": indexes}
+
+    def _truefalse(self, answer: str) -> dict[str, Any] | None:
+        value = parse_truefalse(answer)
+        if value is None:
+            self.error("答案", f"判断题答案“{answer}”无效,应为正确或错误")
+            return None
+        return {"correct": value}
+
+    def _fill(self, stem: str, answer: str) -> dict[str, Any] | None:
+        blanks = parse_blanks(answer)
+        empty = [i for i, answers in enumerate(blanks, start=1) if not answers]
+        if empty:
+            self.error("答案", f"第 {empty[0]} 个空没有填写答案")
+            return None
+        expected = stem.count(BLANK_MARK)
+        if expected == 0:
+            self.error("题干", "填空题题干中没有表示空的“____”(四个下划线)")
+            return None
+        if expected != len(blanks):
+            self.error("答案", f"题干有 {expected} 个空(“____”),答案却有 {len(blanks)} 个空")
+            return None
+        return {"blanks": blanks}
+
+    def _model_clean(self, question: Question) -> None:
+        """The model's own rules (field limits and ``clean()``), reported on the right column."""
+        try:
+            question.clean_fields(
+                exclude=["category", "source_article", "source_page", "created_by"]
+            )
+            question.clean()
+        except ValidationError as error:
+            for name, messages in error.message_dict.items():
+                for message in messages:
+                    self.error(FIELD_COLUMNS.get(name, "题型"), message.rstrip("。"))
+
+
+def _duplicate_errors(rows: list[tuple[int, dict[str, str]]], lookups: Lookups) -> list[RowError]:
+    """Stems repeated within the file or already in the bank (whitespace ignored).
+
+    Every row with a stem takes part, also rows with other errors, so one pass over the
+    error list shows every problem of the file.
+    """
+    errors, seen = [], {}
+    letter = column_letter("题干")
+    for number, values in rows:
+        key = normalise_stem(values["题干"])
+        if not key:
+            continue
+        if key in seen:
+            message = f"题干与第{seen[key]}行重复"
+        elif key in lookups.existing_stems:
+            message = f"题库中已有相同题干的题目(编号 {lookups.existing_stems[key]})"
+        else:
+            seen[key] = number
+            continue
+        errors.append(RowError(message, number, letter, "题干"))
+    return errors
+
+
+def validate_rows(rows: list[tuple[int, dict[str, str]]]) -> tuple[list[Draft], list[RowError]]:
+    """Every row checked; the drafts are only complete when there is no error at all."""
+    lookups = Lookups.load(rows)
+    drafts, errors = [], []
+    for number, values in rows:
+        reader = RowReader(number, values, lookups)
+        draft = reader.read()
+        errors.extend(reader.errors)
+        if draft is not None:
+            drafts.append(draft)
+    errors.extend(_duplicate_errors(rows, lookups))
+    errors.sort(key=lambda error: (error.row or 0, error.column))
+    return drafts, errors
+
+
+# Writing --------------------------------------------------------------------------------------
+
+
+def _insert_base_rows(questions: list[Question]) -> None:
+    """Inserts the shared ``Question`` rows and gives each concrete question its primary key."""
+    for question in questions:  # what ``Question.save`` records, which bulk inserts skip
+        if question.source_article is not None:
+            question.source_fingerprint = article_fingerprint(question.source_article)
+    base_fields = [f for f in Question._meta.concrete_fields if not f.primary_key]
+    bases = [Question(**{f.attname: getattr(q, f.attname) for f in base_fields}) for q in questions]
+    Question.objects.non_polymorphic().bulk_create(bases, batch_size=500)
+    for question, base in zip(questions, bases, strict=True):
+        question.pk = question.id = base.pk
+        question.created_at, question.updated_at = base.created_at, base.updated_at
+        question._state.adding = False
+        question._state.db = base._state.db
+
+
+def _insert_child_rows(model: type[Question], questions: list[Question]) -> None:
+    """Inserts the type's own table rows in batches.
+
+    ``bulk_create`` refuses multi-table children, so the rows are inserted with the queryset's
+    ``_insert`` (what ``bulk_create`` itself uses) after ``_insert_base_rows`` gave them pks.
+    """
+    using = router.db_for_write(model)
+    fields = model._meta.local_concrete_fields
+    size = max(connections[using].ops.bulk_batch_size(fields, questions), 1)
+    for chunk in _chunks(questions, size):
+        model._base_manager.using(using)._insert(chunk, fields=fields, using=using)
+
+
+def _link_knowledge_points(drafts: list[Draft]) -> None:
+    names = {name for draft in drafts for name in draft.knowledge_points}
+    if not names:
+        return
+    KnowledgePoint.objects.bulk_create(
+        [KnowledgePoint(name=name) for name in sorted(names)], ignore_conflicts=True
+    )
+    ids = dict(KnowledgePoint.objects.values_list("name", "pk"))
+    through = Question.knowledge_points.through
+    links = [
+        through(question_id=draft.question.pk, knowledgepoint_id=ids[name])
+        for draft in drafts
+        for name in draft.knowledge_points
+    ]
+    through.objects.bulk_create(links, batch_size=500)
+
+
+def _by_type(questions: list[Question]) -> dict[type[Question], list[Question]]:
+    groups: dict[type[Question], list[Question]] = defaultdict(list)
+    for question in questions:
+        groups[type(question)].append(question)
+    return groups
+
+
+def _index(groups: dict[type[Question], list[Question]]) -> None:
+    """Adds the new questions to the search index (bulk inserts send no save signals)."""
+    from wagtail.search.backends import get_search_backends
+
+    for backend in get_search_backends(with_auto_update=True):
+        for model, questions in groups.items():
+            try:
+                backend.add_bulk(model, questions)
+            except Exception:
+                if not backend.catch_indexing_errors:
+                    raise
+                logger.exception("Could not index %d imported %s", len(questions), model.__name__)
+
+
+def create_questions(drafts: list[Draft], user=None) -> list[Question]:
+    """Writes valid drafts in one transaction with bulk inserts; returns the saved questions."""
+    questions = [draft.question for draft in drafts]
+    for question in questions:
+        question.polymorphic_ctype_id = ContentType.objects.get_for_model(
+            type(question), for_concrete_model=False
+        ).pk
+        question.created_by = user if user is not None and user.is_authenticated else None
+    groups = _by_type(questions)
+    with transaction.atomic():
+        _insert_base_rows(questions)
+        for model, group in groups.items():
+            _insert_child_rows(model, group)
+        _link_knowledge_points(drafts)
+        _index(groups)
+    return questions
+
+
+def import_questions(file: IO[bytes], *, user=None) -> ImportResult:
+    """Imports an .xlsx file of questions: all rows, or none when any row has an error."""
+    rows, errors = read_rows(file)
+    if errors:
+        return ImportResult(errors=errors)
+    drafts, errors = validate_rows(rows)
+    if errors:
+        return ImportResult(errors=errors)
+    return ImportResult(created=len(create_questions(drafts, user)))
