@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from quizzes import services
 from quizzes.models import Attempt, AttemptQuestion, ExtraTime, Quiz, WrongAnswer
@@ -251,3 +252,22 @@ def test_practice_quiz_has_no_deadline(cat, learner):
         builders.quiz(mode=Quiz.Mode.PRACTICE, time_limit_minutes=None), builders.bank(cat, count=1)
     )
     assert start(quiz, learner).deadline is None
+
+
+def _start_queries(quiz, user) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        start(quiz, user)
+    return len(queries)
+
+
+def test_starting_costs_the_same_queries_for_any_paper_size(cat):
+    """Drawing and freezing a paper takes the same number of queries for 5 or 60 questions."""
+    small_bank, large_bank = builders.category("甲"), builders.category("乙")
+    builders.bank(small_bank, count=8)
+    for n in range(80):
+        builders.single(large_bank, 1000 + n)
+    small, large = builders.quiz(), builders.quiz()
+    builders.rule(small, count=5, cat=small_bank)
+    builders.rule(large, count=60, cat=large_bank)
+    _start_queries(small, UserFactory())  # warm per-process caches
+    assert _start_queries(small, UserFactory()) == _start_queries(large, UserFactory())
