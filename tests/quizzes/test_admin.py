@@ -483,3 +483,12 @@ def test_user_with_add_permission_can_import(client, tree):
     rows = [single_row("题?", 分类="业务知识")]
     response = client.post(reverse("question_import:import"), {"file": upload(rows)})
     assert response.status_code == 302 and Question.objects.count() == 1
+
+
+def test_dashboard_lists_questions_to_review_and_essays_to_mark(admin_client):
+    """The admin dashboard shows how many questions wait for review and essays for marking."""
+    from tests.quizzes import builders
+
+    builders.single(builders.category("法规纪律"), 1, status="needs_review")
+    html = admin_client.get("/admin/").content.decode()
+    assert "待复核题目" in html and "<strong>1</strong> 道" in html and "待阅简答题" in html
