@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the project needs: Chromium (browser tests) and CJK fonts
-# (certificates and screenshots). Safe to run again; does nothing when all are present.
+# Installs the Debian packages the project needs: Chromium (browser tests), CJK fonts
+# (certificate PDFs use WenQuanYi Micro Hei) and poppler-utils (PDF checks in the tests)
+# Safe to run again; does nothing when all are present.
 set -euo pipefail
-packages=(chromium fonts-noto-cjk fonts-wqy-microhei)
+packages=(chromium fonts-noto-cjk fonts-wqy-microhei poppler-utils)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
