@@ -6,13 +6,23 @@ Programmes, study history and attempts are added on top of these by ``load_histo
 import random
 import secrets
 from dataclasses import dataclass, field
+from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
-from learning.models import LearnerProfile, Rank, Unit, UnitAdministrator
+from learning.models import (
+    LearnerProfile,
+    Programme,
+    ProgrammeItem,
+    Rank,
+    StudyCredit,
+    Unit,
+    UnitAdministrator,
+)
 
 UNIT_TREE = {
     ("CZ", "常州市"): {
@@ -121,3 +131,162 @@ def _create_unit_admins(units, password, report) -> None:
         )
         UnitAdministrator.objects.create(user=user, unit=units[code])
         report.accounts.append((username, name))
+
+
+# Programmes and study history --------------------------------------------------------------
+
+PROGRAMMES = (
+    {
+        "slug": "zugong-gangqian-peixun",
+        "title": "组工干部岗前培训",
+        "description": "新进组织人事部门干部岗前培训:干部选拔任用政策法规和干部人事纪律不少于 8 学时,"
+        "学完必修课程并通过统一考试后颁发结业证书。",
+        "audience_ranks": [Rank.ORG_STAFF],
+        "required_hours": 8,
+        "lessons": [
+            ("sixiang-jiandu-xuexi-tongzhi", 120, True),
+            ("tigao-xuanren-yongren-gongxindu", 100, True),
+            ("youxiao-jiandu-xianwei-shuji-yongren", 90, True),
+            ("quanguocheng-jiandu-diaoyan-baogao", 60, False),
+            ("jingxian-congyan-guanli-jiandu", 40, False),
+        ],
+        "quiz": "zugong-ganbu-tongyi-kaoshi",
+        "offline": ("四项监督制度专题辅导会", 2),
+    },
+    {
+        "slug": "xianchuji-lunxun",
+        "title": "县处级领导干部四项监督制度轮训",
+        "description": "县处级领导干部轮训:学习四项监督制度及配套规定,完成自我测试,以测促学。",
+        "audience_ranks": [Rank.COUNTY],
+        "required_hours": 4,
+        "lessons": [
+            ("sixiang-jiandu-xuexi-tongzhi", 90, True),
+            ("youxiao-jiandu-xianwei-shuji-yongren", 90, True),
+            ("tigao-xuanren-yongren-gongxindu", 60, False),
+        ],
+        "quiz": "sixiang-jiandu-zice",
+        "offline": None,
+    },
+)
+
+
+def load_history(*, now, rng: random.Random | None = None) -> list[str]:
+    """The demo programmes, enrolled by audience, with study time, attempts and certificates."""
+    from learning import services
+
+    rng = rng or random.Random(45)
+    created = []
+    for spec in PROGRAMMES:
+        if Programme.objects.filter(slug=spec["slug"]).exists():
+            continue
+        programme = _create_programme(spec, now)
+        services.enrol_audience(programme=programme, now=now - timedelta(days=20))
+        _simulate_learning(programme, now, rng)
+        services.complete_programme(programme=programme, now=now)
+        created.append(programme.title)
+    return created
+
+
+def _create_programme(spec: dict, now) -> Programme:
+    from wagtail.models import Page
+
+    from quizzes.models import Quiz
+
+    programme = Programme.objects.create(
+        slug=spec["slug"], title=spec["title"], description=spec["description"],
+        audience_ranks=spec["audience_ranks"], required_hours=spec["required_hours"],
+        starts_on=(now - timedelta(days=30)).date(), ends_on=(now + timedelta(days=60)).date(),
+        is_published=True,
+    )  # fmt: skip
+    order = 0
+    for order, (slug, minutes, required) in enumerate(spec["lessons"]):
+        ProgrammeItem.objects.create(
+            programme=programme, kind=ProgrammeItem.Kind.LESSON, page=Page.objects.get(slug=slug),
+            nominal_minutes=minutes, required=required, sort_order=order,
+        )  # fmt: skip
+    quiz = Quiz.objects.get(slug=spec["quiz"])
+    ProgrammeItem.objects.create(
+        programme=programme, kind=ProgrammeItem.Kind.QUIZ, quiz=quiz, sort_order=order + 1
+    )
+    if spec["offline"]:
+        title, hours = spec["offline"]
+        ProgrammeItem.objects.create(
+            programme=programme, kind=ProgrammeItem.Kind.OFFLINE, title=title, offline_hours=hours,
+            required=False, sort_order=order + 2,
+        )  # fmt: skip
+    return programme
+
+
+def _simulate_learning(programme: Programme, now, rng: random.Random) -> None:
+    """Most people study some of the lessons; those who studied most sit the quiz."""
+    lessons = list(programme.items.filter(kind=ProgrammeItem.Kind.LESSON))
+    quiz_item = programme.items.get(kind=ProgrammeItem.Kind.QUIZ)
+    credits = []
+    for enrollment in programme.enrollments.select_related("user"):
+        diligence = rng.choice([0, 0.3, 0.6, 1, 1, 1])
+        for lesson in lessons:
+            effort = rng.uniform(1.0, 1.3) if diligence == 1 else diligence * rng.uniform(0.8, 1.2)
+            seconds = int(lesson.nominal_minutes * 60 * min(1, effort))
+            credits += _daily_credits(enrollment.user, lesson, seconds, now, rng)
+        if diligence >= 0.6:
+            _sit_quiz(
+                quiz_item.quiz, enrollment.user, now - timedelta(hours=rng.randint(2, 20)), rng
+            )
+    StudyCredit.objects.bulk_create(credits)
+
+
+def _daily_credits(user, lesson, seconds: int, now, rng) -> list[StudyCredit]:
+    days: dict = {}
+    while seconds > 0:
+        chunk = min(seconds, rng.randint(600, 2400))
+        day = (now - timedelta(days=rng.randint(1, 18))).date()
+        days[day] = days.get(day, 0) + chunk
+        seconds -= chunk
+    return [StudyCredit(user=user, item=lesson, day=day, seconds=s) for day, s in days.items()]
+
+
+def _sit_quiz(quiz, user, started, rng: random.Random) -> None:
+    """Answer a drawn paper, each question right with a probability, then finish it."""
+    from quizzes import services as quiz_services
+    from quizzes.models import AttemptQuestion
+
+    attempt = quiz_services.start_attempt(quiz=quiz, user=user, now=started, rng=rng)
+    skill = rng.uniform(0.45, 0.95)
+    rows = list(attempt.paper.select_related("question"))
+    questions = {
+        q.pk: q for q in type(rows[0].question).objects.filter(pk__in=[r.question_id for r in rows])
+    }
+    for row in rows:
+        row.response = _response(questions[row.question_id], rng.random() < skill, rng)
+    AttemptQuestion.objects.bulk_update(rows, ["response"])
+    finished = started + timedelta(minutes=rng.randint(12, 28))
+    quiz_services.finish_attempt(attempt_id=attempt.pk, now=finished)
+    _mark_most_essays(attempt, finished + timedelta(hours=1), rng)
+
+
+def _mark_most_essays(attempt, now, rng: random.Random) -> None:
+    """Three essays in four are marked; the rest wait in the marking queue."""
+    from quizzes import services as quiz_services
+
+    marker = get_user_model().objects.filter(username="cz_admin").first()
+    for row in attempt.paper.filter(score__isnull=True):
+        if rng.random() < 0.75:
+            score = row.points * Decimal(rng.choice([5, 6, 7, 8, 9])) / 10
+            quiz_services.mark_answer(
+                row_id=row.pk, marker=marker, score=score, comment="要点基本完整。", now=now
+            )
+
+
+def _response(question, right: bool, rng: random.Random):
+    key = question.key()
+    kind = key["type"]
+    if kind == "single":
+        wrong = [i for i in range(len(question.options)) if i != key["correct"]]
+        return key["correct"] if right else rng.choice(wrong)
+    if kind == "multiple":
+        return key["correct"] if right else key["correct"][:1]
+    if kind == "truefalse":
+        return key["correct"] if right else not key["correct"]
+    if kind == "fill":
+        return [answers[0] if right else "不清楚" for answers in key["blanks"]]
+    return "离任检查和事项报告等制度把监督贯穿选人用人全过程,关键在于执行到位、责任到人。"

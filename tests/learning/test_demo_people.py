@@ -34,3 +34,20 @@ def test_demo_people_load_once(tmp_path):
     load_people(accounts_file=tmp_path / "accounts.txt")
     again = load_people(accounts_file=tmp_path / "accounts.txt")
     assert (again.units, again.people) == (0, 0)
+
+
+def test_demo_history_gives_every_report_something_to_show(tmp_path, demo_site):
+    """The demo programmes enrol their audiences, with study time, attempts, marking and certificates."""
+    from django.utils import timezone
+
+    from learning.demo import load_history
+    from learning.models import Certificate, Enrollment, Programme, StudyCredit
+    from quizzes.models import Attempt
+
+    load_people(accounts_file=tmp_path / "accounts.txt")
+    assert len(load_history(now=timezone.now())) == 2
+    zugong = Programme.objects.get(title="组工干部岗前培训")
+    assert set(zugong.enrollments.values_list("user__profile__rank", flat=True)) == {Rank.ORG_STAFF}
+    assert StudyCredit.objects.exists() and Attempt.objects.filter(pending_marking=True).exists()
+    assert Certificate.objects.count() == Enrollment.objects.exclude(completed_at=None).count() > 0
+    assert load_history(now=timezone.now()) == []

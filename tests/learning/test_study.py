@@ -602,3 +602,18 @@ def test_the_presence_endpoint_without_a_session_is_a_conflict(learner_client):
     """Answering 继续学习 before any beat gives 409."""
     client, _, _ = learner_client
     assert client.post(reverse("learning:presence")).status_code == 409
+
+
+def test_flush_command_files_idle_sessions(enrolled):
+    """The periodic command files a session silent beyond the idle limit."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    user, item = enrolled
+    for seconds in (0, 30):
+        beat(user, item, seconds)
+    ActiveStudy.objects.filter(user=user).update(last_beat_at=timezone.now() - timedelta(hours=1))
+    out = StringIO()
+    call_command("flush_study_sessions", stdout=out)
+    assert "已结束 1 个" in out.getvalue() and StudyCredit.objects.get(user=user).seconds == 30

@@ -12,6 +12,9 @@ class Command(BaseCommand):
         parser.add_argument("--username", default="admin")
 
     def handle(self, *args, username, **options):
+        from learning.scoping import ensure_platform_admin_group
+
+        ensure_platform_admin_group()
         password_file = settings.VAR_DIR / "initial-admin-password.txt"
         User = get_user_model()
         if not User.objects.filter(is_superuser=True).exists():

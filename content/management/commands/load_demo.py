@@ -19,7 +19,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, seeds, **options):
-        from learning.demo import load_people
+        from learning.demo import load_history, load_people
         from quizzes.demo import load_quizzes
 
         try:
@@ -28,10 +28,11 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
         quizzes = load_quizzes(now=timezone.now())
         people = load_people(accounts_file=DEMO_ACCOUNTS_FILE)
+        programmes = load_history(now=timezone.now())
         self.stdout.write(
             self.style.SUCCESS(
                 f"演示内容:新建 {len(pages.created)} 个页面(已存在 {len(pages.existing)} 个),"
                 f"{quizzes.questions_created} 道题,{len(quizzes.quizzes_created)} 个测试,"
-                f"{people.units} 个单位,{people.people} 名学员。"
+                f"{people.units} 个单位,{people.people} 名学员,{len(programmes)} 个培训项目。"
             )
         )

@@ -1,0 +1,446 @@
+"""Unit reports: figures per unit and rolled up, "as of" a day, scoping, queries and exports.
+
+The small tree used throughout (``world``), with programme P (starts 2026-03-01):
+lessons L1 (45 min = 2700 s = 1 学时) and L2 (90 min), an offline lecture O (2 学时) and the
+exam quiz (pass mark 60 %). Everybody is enrolled on 03-02 unless said otherwise.
+
+    市 (root, nobody directly)
+    ├── 甲区 (A): b1, b2
+    │   └── 甲区组织部 (A1): a1, a2, a3
+    └── 乙区 (B): c1, c2 (enrolled 03-25), c3 (not enrolled)
+
+Reported "as of 2026-03-20":
+    a1  L1 3000 s (capped to 2700) + L2 2700 s = 5400 s = 2.0 学时, attended O (2 学时) → 4.0;
+        exam 80 → took, passed; completed 03-16.
+    a2  L1 1350 s = 0.5 学时; exam 50 then 70 → took, passed (best 70).
+    a3  nothing this programme; an exam of 100 finished 02-20, before the programme → ignored.
+    b1  L1 2700 s + 1350 s not yet flushed on L2 (ActiveStudy, 03-20) = 4050 s = 1.5 学时;
+        an attempt in progress (started 03-19) → participates, has not taken the exam.
+    b2  everything on 03-21: L2 5400 s, exam 90 finished at 03-21 00:00, completed 03-21 00:30
+        → nothing yet as of 03-20; as of 03-21: 2.0 学时, took, passed, completed.
+    c1  attended O for 1.5 学时; exam 40 still waiting for marking → took, not passed, no score.
+    c2  enrolled after the day → not counted; c3 not enrolled → not counted.
+"""
+
+import datetime
+import json
+from decimal import Decimal
+from io import BytesIO
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from learning import reports
+from learning.models import Enrollment, LearnerProfile, StudyCredit, Unit
+from learning.reports import Figures, ReportScope
+from tests.factories import UserFactory
+from tests.learning import builders_people as b
+
+pytestmark = pytest.mark.django_db
+
+AS_OF = b.on(20)
+
+
+@pytest.fixture
+def world():
+    root = b.unit("市", code="C")
+    area_a = b.unit("甲区", root, code="A")
+    area_b = b.unit("乙区", root, code="B")
+    dept = b.unit("甲区组织部", area_a, code="A1")
+    prog = b.programme()
+    l1, l2, lecture = b.lesson(prog, 45), b.lesson(prog, 90), b.offline(prog, "2")
+    exam = b.quiz()
+    b.quiz_item(prog, exam)
+    people = {
+        name: b.learner(name, where, name=f"学员{name}")
+        for name, where in [
+            ("a1", dept), ("a2", dept), ("a3", dept), ("b1", area_a), ("b2", area_a),
+            ("c1", area_b), ("c2", area_b), ("c3", area_b),
+        ]
+    }  # fmt: skip
+    p = people
+    b.enrol(prog, p["a1"], completed=b.at(16))
+    for name in ("a2", "a3", "b1", "c1"):
+        b.enrol(prog, p[name])
+    b.enrol(prog, p["b2"], completed=b.at(21, 0, 30))
+    b.enrol(prog, p["c2"], at_=b.at(25))
+    b.credit(p["a1"], l1, 3000, b.on(10))
+    b.credit(p["a1"], l2, 2700, b.on(11))
+    b.attend(p["a1"], lecture, b.on(12))
+    b.attempt(p["a1"], exam, score="80", finished=b.at(15))
+    b.credit(p["a2"], l1, 1350, b.on(10))
+    b.attempt(p["a2"], exam, score="50", finished=b.at(15))
+    b.attempt(p["a2"], exam, score="70", finished=b.at(18))
+    b.attempt(p["a3"], exam, score="100", finished=b.at(20, month=2))
+    b.credit(p["b1"], l1, 2700, b.on(5))
+    b.pending(p["b1"], l2, 1350, b.on(20))
+    b.attempt(p["b1"], exam, started=b.at(19))
+    b.credit(p["b2"], l2, 5400, b.on(21))
+    b.attempt(p["b2"], exam, score="90", finished=b.at(21, 0, 0))
+    b.attend(p["c1"], lecture, b.on(12), hours="1.5")
+    b.attempt(p["c1"], exam, score="40", finished=b.at(15), pending_marking=True)
+    b.credit(p["c3"], l1, 2700, b.on(10))
+    other = b.programme()
+    b.credit(p["a1"], b.lesson(other, 45), 2700, b.on(10))  # another programme: ignored
+    units = b.fresh({"root": root, "A": area_a, "B": area_b, "A1": dept})
+    return {"programme": prog, "exam": exam, "people": people, **units}
+
+
+def report_for(world, unit_key="root", as_of=AS_OF, quiz=None) -> reports.UnitReport:
+    unit = Unit.objects.get(pk=world[unit_key].pk)
+    return reports.unit_report(ReportScope(world["programme"], unit, as_of, quiz))
+
+
+def figures_by_code(report) -> dict[str, tuple[Figures, Figures]]:
+    return {row.unit.code: (row.own, row.total) for row in report.rows}
+
+
+def pct(part, whole) -> Decimal:
+    return Decimal(part) * 100 / Decimal(whole)
+
+
+# Figures --------------------------------------------------------------------------------------
+
+
+def test_own_figures_per_unit_match_the_hand_count(world):
+    """Each unit's own people, counted by hand in the module docstring."""
+    rows = figures_by_code(report_for(world))
+    # A1: a1, a2, a3 enrolled; a1 and a2 active; a1 completed; 2.0 + 0.5 学时 of lessons
+    # (25 tenths) plus a1's 2 offline hours; both a1 and a2 took and passed; scores 80 and 70.
+    assert rows["A1"][0] == Figures(
+        enrolled=3, active=2, completed=1, lesson_tenths=25, offline_hours=Decimal(2),
+        took=2, passed=2, percent_sum=Decimal(150), scored=2,
+    )  # fmt: skip
+    # A directly: b1 (1.5 学时, in-progress attempt = active) and b2 (nothing before 03-21).
+    assert rows["A"][0] == Figures(enrolled=2, active=1, lesson_tenths=15)
+    # B: c1 active by attendance (1.5 学时) and a pending attempt: took, not passed, no score.
+    assert rows["B"][0] == Figures(
+        enrolled=1, active=1, offline_hours=Decimal("1.5"), took=1, passed=0
+    )
+    assert rows["C"][0] == Figures()  # nobody sits directly in 市
+
+
+def test_rolled_up_rates_match_the_hand_count(world):
+    """甲区 adds 甲区组织部; 市 adds everything: rates computed from the summed counts."""
+    rows = figures_by_code(report_for(world))
+    area_a = rows["A"][1]
+    assert (area_a.enrolled, area_a.active, area_a.completed) == (5, 3, 1)
+    assert area_a.participation_rate == Decimal(60)  # 3 / 5
+    assert area_a.completion_rate == Decimal(20)  # 1 / 5
+    assert area_a.average_hours == Decimal("1.2")  # (2.5 + 1.5 lesson + 2 offline) / 5
+    assert area_a.exam_rate == Decimal(40)  # a1, a2 took / 5
+    assert area_a.pass_rate == Decimal(100)  # 2 passed / 2 took
+    assert area_a.average_score == Decimal(75)  # (80 + 70) / 2
+    city = rows["C"][1]
+    assert (city.enrolled, city.active, city.completed, city.took, city.passed) == (6, 4, 1, 3, 2)
+    assert city.participation_rate == pct(4, 6)
+    assert city.completion_rate == pct(1, 6)
+    assert city.average_hours == Decimal("7.5") / 6  # 4.0 lesson + 2 + 1.5 offline
+    assert city.exam_rate == Decimal(50)  # 3 / 6
+    assert city.pass_rate == pct(2, 3)  # c1 took but is still waiting for marking
+    assert city.average_score == Decimal(75)  # c1 has no mark yet: (80 + 70) / 2
+    assert rows["B"][1].pass_rate == Decimal(0) and rows["B"][1].average_score is None
+
+
+def test_rows_follow_the_tree_with_levels(world):
+    """The subtree in path order, with each row's level below the report's unit."""
+    report = report_for(world)
+    assert [(row.unit.code, row.level) for row in report.rows] == [
+        ("C", 0),
+        ("B", 1),
+        ("A", 1),
+        ("A1", 2),
+    ]  # fmt: skip (siblings sorted by name: 乙 U+4E59 before 甲 U+7532)
+    assert [row.unit.code for row in report.chart_rows] == ["B", "A"]
+    assert report.summary.enrolled == 6
+
+
+def test_a_mid_level_unit_reports_only_its_subtree(world):
+    """甲区's report holds 甲区 and 甲区组织部 only, with the same figures as in the city's."""
+    report = report_for(world, "A")
+    assert [row.unit.code for row in report.rows] == ["A", "A1"]
+    assert report.summary.enrolled == 5 and report.summary.lesson_tenths == 40
+    assert [row.unit.code for row in report.chart_rows] == ["A1"]
+    leaf = report_for(world, "A1")
+    assert [row.unit.code for row in leaf.chart_rows] == ["A1"]  # no sub-units: itself
+
+
+def test_as_of_the_next_day_includes_that_days_activity(world):
+    """As of 03-21, b2's credit, exam (finished at 00:00) and completion (00:30) count."""
+    before = figures_by_code(report_for(world, as_of=b.on(20)))["A"][0]
+    after = figures_by_code(report_for(world, as_of=b.on(21)))["A"][0]
+    assert (before.active, before.completed, before.took, before.lesson_tenths) == (1, 0, 0, 15)
+    assert (after.active, after.completed, after.took, after.passed) == (2, 1, 1, 1)
+    assert after.lesson_tenths == 15 + 20 and after.percent_sum == Decimal(90)
+
+
+def test_as_of_an_earlier_day_excludes_later_activity(world):
+    """As of 03-14 nobody has finished an exam, a1 has not completed and b1's 03-20 time is out."""
+    city = figures_by_code(report_for(world, as_of=b.on(14)))["C"][1]
+    assert (city.enrolled, city.completed, city.took) == (6, 0, 0)
+    # a1 2.0 + a2 0.5 + b1 1.0 (L1 only: the pending seconds are dated 03-20) = 3.5 学时,
+    # plus a1's and c1's attendance on 03-12.
+    assert city.lesson_tenths == 35 and city.offline_hours == Decimal("3.5")
+    assert city.active == 4  # a1, a2, b1 by lessons; c1 by attendance
+
+
+def test_enrolments_after_the_day_do_not_count(world):
+    """c2 was enrolled on 03-25: counted as of 03-25, not as of 03-20."""
+    assert figures_by_code(report_for(world))["B"][0].enrolled == 1
+    assert figures_by_code(report_for(world, as_of=b.on(25)))["B"][0].enrolled == 2
+
+
+def test_a_chosen_quiz_limits_the_exam_figures(world):
+    """With a second quiz item, "all quizzes" needs both passed; choosing one quiz looks at it."""
+    second = b.quiz(title="补充测试")
+    b.quiz_item(world["programme"], second, pass_percent="90")
+    a1 = world["people"]["a1"]
+    b.attempt(a1, second, score="85", finished=b.at(17))  # below that item's own 90 %
+    both = figures_by_code(report_for(world))["A1"][0]
+    assert (both.took, both.passed) == (2, 0)  # a2 did not take it, a1 failed it
+    only_first = figures_by_code(report_for(world, quiz=world["exam"]))["A1"][0]
+    assert (only_first.took, only_first.passed) == (2, 2)
+    only_second = figures_by_code(report_for(world, quiz=second))["A1"][0]
+    assert (only_second.took, only_second.passed, only_second.percent_sum) == (1, 0, 85)
+
+
+def test_another_tree_does_not_leak_into_a_root_report(world):
+    """With a second top-level unit, the city's report still counts only the city's people."""
+    other_root = b.unit("省直")
+    stranger = b.learner("stranger", other_root)
+    b.enrol(world["programme"], stranger, completed=b.at(3))
+    b.credit(stranger, world["programme"].items.filter(kind="lesson").first(), 900, b.on(5))
+    city = report_for(world).summary
+    assert (city.enrolled, city.completed, city.lesson_tenths) == (6, 1, 40)
+    assert report_for(world, "root").rows[0].unit.code == "C"
+    province = reports.unit_report(ReportScope(world["programme"], other_root, AS_OF))
+    assert (province.summary.enrolled, province.summary.lesson_tenths) == (1, 3)
+
+
+def test_person_figures_of_people_who_have_not_finished(world):
+    """Hours and exam results per person, for the name list."""
+    scope = ReportScope(world["programme"], world["root"], AS_OF)
+    people = world["people"]
+    figures = reports.person_figures(scope)
+    assert set(figures) == {people[n].pk for n in ("a2", "a3", "b1", "b2", "c1")}
+    assert figures[people["a2"].pk] == reports.PersonFigures(
+        hours=Decimal("0.5"), took=True, passed=True, percent=Decimal(70)
+    )
+    assert figures[people["b1"].pk].hours == Decimal("1.5")
+    assert figures[people["c1"].pk].exam_status == "未合格"
+    assert figures[people["a3"].pk].exam_status == "未参加"
+    names = [e.user.username for e in reports.unfinished_enrollments(scope)]
+    assert names == ["c1", "b1", "b2", "a2", "a3"]  # by unit path (乙区 first), then username
+
+
+# Constant queries -----------------------------------------------------------------------------
+
+
+def grow(world, districts: int, departments: int, people_per_unit: int) -> None:
+    """Adds a wide tree under 市 with enrolled people who studied and took the exam."""
+    prog, exam = world["programme"], world["exam"]
+    lesson = prog.items.filter(kind="lesson").first()
+    for d in range(districts):
+        district = b.unit(f"区{d}", world["root"])
+        for u in [district] + [b.unit(f"部门{d}-{k}", district) for k in range(departments)]:
+            for n in range(people_per_unit):
+                user = b.learner(f"p{u.pk}-{n}", u)
+                b.enrol(prog, user, completed=b.at(10) if n % 2 else None)
+                StudyCredit.objects.create(user=user, item=lesson, day=b.on(9), seconds=600)
+                b.attempt(user, exam, score=str(50 + n), finished=b.at(12))
+
+
+def test_report_queries_do_not_grow_with_the_tree(world, django_assert_max_num_queries):
+    """The report costs the same few queries for 4 units or 40 units with 120 more people."""
+    scope = ReportScope(world["programme"], world["root"], AS_OF)
+    with CaptureQueriesContext(connection) as small:
+        reports.unit_report(scope)
+    # Units and the aggregate; on PostgreSQL also SET LOCAL jit and the savepoint around it.
+    assert len(small) <= 5
+    grow(world, districts=4, departments=8, people_per_unit=3)
+    with django_assert_max_num_queries(len(small)):
+        report = reports.unit_report(scope)
+    assert len(report.rows) == 4 + 4 * 9 and report.summary.enrolled == 6 + 4 * 9 * 3
+
+
+def test_page_and_export_queries_do_not_grow_with_the_tree(
+    client, world, django_assert_max_num_queries
+):
+    """The report page and its Excel export are constant in queries as well."""
+    admin = UserFactory(is_superuser=True)
+    client.force_login(admin)
+    base = reverse("learning:report_unit", args=(world["programme"].pk,))
+    query = {"unit": world["root"].pk, "as_of": "2026-03-20"}
+    export = reverse("learning:report_export", args=(world["programme"].pk,))
+    client.get(base, query)
+    with CaptureQueriesContext(connection) as page_small:
+        client.get(base, query)
+    with CaptureQueriesContext(connection) as export_small:
+        client.get(export, query)
+    grow(world, districts=3, departments=6, people_per_unit=4)
+    with django_assert_max_num_queries(len(page_small)):
+        assert client.get(base, query).status_code == 200
+    with django_assert_max_num_queries(len(export_small)):
+        assert client.get(export, query).status_code == 200
+
+
+# Scoping --------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def area_admin(client, world):
+    """甲区's unit administrator, logged in."""
+    user = UserFactory(username="jiaqu-admin")
+    b.unit_admin(user, world["A"])
+    client.force_login(user)
+    return user
+
+
+def urls(world, unit_key: str) -> dict[str, str]:
+    pk = world["programme"].pk
+    query = f"?unit={world[unit_key].pk}&as_of=2026-03-20"
+    return {
+        "page": reverse("learning:report_unit", args=(pk,)) + query,
+        "export": reverse("learning:report_export", args=(pk,)) + query,
+        "chart": reverse("learning:report_chart", args=(pk,)) + query,
+    }
+
+
+@pytest.mark.parametrize("kind", ["page", "export", "chart"])
+def test_unit_admin_sees_their_own_subtree(client, world, area_admin, kind):
+    """甲区's administrator opens 甲区 and 甲区组织部 as page, export and JSON."""
+    for key in ("A", "A1"):
+        assert client.get(urls(world, key)[kind]).status_code == 200
+
+
+@pytest.mark.parametrize("kind", ["page", "export", "chart"])
+def test_unit_admin_gets_404_outside_their_subtree(client, world, area_admin, kind):
+    """The city above and 乙区 beside are 404 for page, export and JSON alike."""
+    for key in ("root", "B"):
+        assert client.get(urls(world, key)[kind]).status_code == 404
+
+
+@pytest.mark.parametrize("kind", ["page", "export", "chart"])
+def test_people_who_administer_nothing_get_403(client, world, kind):
+    """A learner (even a staff member) without administrator rights is refused."""
+    client.force_login(UserFactory(is_staff=True))
+    assert client.get(urls(world, "A")[kind]).status_code == 403
+    assert client.get(reverse("learning:reports")).status_code == 403
+
+
+def test_anonymous_visitors_are_sent_to_log_in(client, world):
+    """Reports need a login."""
+    response = client.get(urls(world, "A")["page"])
+    assert response.status_code == 302 and reverse("login") in response["Location"]
+
+
+def test_unknown_or_malformed_units_are_404(client, world, area_admin):
+    """A unit id that does not exist or is not a number is 404, not an error."""
+    base = reverse("learning:report_unit", args=(world["programme"].pk,))
+    assert client.get(base, {"unit": "999999"}).status_code == 404
+    assert client.get(base, {"unit": "abc"}).status_code == 404
+
+
+def test_without_a_unit_the_report_opens_the_administered_unit(client, world, area_admin):
+    """The default unit of a unit administrator is the unit they administer."""
+    response = client.get(reverse("learning:report_unit", args=(world["programme"].pk,)))
+    assert response.context["scope"].unit == world["A"]
+
+
+def test_platform_admin_group_sees_the_whole_tree(client, world):
+    """A member of 平台管理员 opens the city report."""
+    client.force_login(b.platform_admin(UserFactory()))
+    assert client.get(urls(world, "root")["page"]).status_code == 200
+
+
+def test_index_lists_programmes_with_the_administered_units(client, world, area_admin):
+    """The reports index links each programme to the administrator's own unit."""
+    html = client.get(reverse("learning:reports")).content.decode()
+    assert world["programme"].title in html and "甲区" in html
+    assert f'unit={world["root"].pk}"' not in html
+
+
+# Page, JSON and Excel -------------------------------------------------------------------------
+
+
+def test_page_shows_figures_chart_and_unfinished_people(client, world, area_admin):
+    """甲区's page: summary, the chart bar of 甲区组织部, the table and the name list."""
+    response = client.get(urls(world, "A")["page"])
+    html = response.content.decode()
+    assert "60.0%" in html and "20.0%" in html and "1.2" in html  # 甲区 rolled up
+    assert "width: 33.3%" in html  # 甲区组织部: 1 of 3 completed
+    assert "未完成人员名单" in html and "学员a2" in html and "学员b2" in html
+    assert "学员a1" not in html.split("未完成人员名单")[1]  # completed
+    assert "学员c1" not in html  # 乙区 is not theirs
+    assert response.context["page"].paginator.count == 4
+
+
+def test_own_figures_toggle(client, world, area_admin):
+    """ "仅本单位" shows 甲区's own two people instead of the five of its subtree."""
+    response = client.get(urls(world, "A")["page"] + "&figures=own")
+    rows = response.context["rows"]
+    assert [shown.enrolled for _, shown in rows] == [2, 3]
+
+
+def test_invalid_date_falls_back_to_today_with_a_message(client, world, area_admin):
+    """A malformed date is reported on the form and the report uses today."""
+    response = client.get(urls(world, "A")["page"].replace("2026-03-20", "2026-13-45"))
+    assert response.status_code == 200 and response.context["form"].errors["as_of"]
+
+
+def test_chart_json(client, world, area_admin):
+    """The JSON holds one bar per sub-unit with its completion rate."""
+    data = json.loads(client.get(urls(world, "A")["chart"]).content)
+    assert data["unit"]["code"] == "A" and data["as_of"] == "2026-03-20"
+    assert data["bars"] == [
+        {
+            "unit_id": world["A1"].pk, "name": "甲区组织部", "code": "A1",
+            "enrolled": 3, "completed": 1, "completion_rate": 33.3,
+        }
+    ]  # fmt: skip
+
+
+def test_excel_export_has_figures_and_the_name_list(client, world):
+    """ "统计" has a row per unit (indented, rolled up); "名单" lists who has not finished."""
+    client.force_login(UserFactory(is_superuser=True))
+    response = client.get(urls(world, "root")["export"])
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    book = load_workbook(BytesIO(response.content))
+    assert book.sheetnames == ["统计", "名单"]
+    sheet = book["统计"]
+    header = [cell.value for cell in sheet[3]]
+    assert header[:3] == ["单位", "单位编码", "报名人数"]
+    rows = {row[1]: row for row in sheet.iter_rows(min_row=4, values_only=True)}
+    city, area_a = rows["C"], rows["A"]
+    assert city[2] == 6 and city[header.index("完成率")] == pytest.approx(1 / 6)
+    assert area_a[header.index("参学率")] == pytest.approx(0.6)
+    assert area_a[header.index("人均学时")] == pytest.approx(1.2)
+    assert sheet.cell(row=7, column=1).alignment.indent == 2  # 甲区组织部, two levels down
+    names = list(book["名单"].iter_rows(min_row=2, values_only=True))
+    assert [row[2] for row in names] == ["c1", "b1", "b2", "a2", "a3"]
+    assert names[1][6] == pytest.approx(1.5)
+
+
+def test_reports_ignore_people_without_a_profile(world):
+    """An enrolled user without a learner profile has no unit and is left out."""
+    user = UserFactory()
+    Enrollment.objects.create(programme=world["programme"], user=user, enrolled_at=b.at(2))
+    assert not LearnerProfile.objects.filter(user=user).exists()
+    assert report_for(world).summary.enrolled == 6
+
+
+def test_export_filename_names_programme_unit_and_day(client, world, area_admin):
+    """The download is named after the programme, the unit and the day."""
+    disposition = client.get(urls(world, "A")["export"])["Content-Disposition"]
+    assert "attachment" in disposition and "20260320" in disposition
+
+
+def test_as_of_end_is_midnight_in_shanghai(world):
+    """The day ends at 24:00 Asia/Shanghai (16:00 UTC)."""
+    scope = ReportScope(world["programme"], world["root"], datetime.date(2026, 3, 20))
+    assert scope.end.astimezone(datetime.UTC) == datetime.datetime(
+        2026, 3, 20, 16, 0, tzinfo=datetime.UTC
+    )
