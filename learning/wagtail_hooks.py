@@ -272,6 +272,7 @@ class PeopleImportView(PlatformAdminRequiredMixin, WagtailAdminTemplateMixin, Fo
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["template_url"] = reverse("people_import:template")
+        context["show_sheet"] = True  # the file has a 单位 and a 人员 sheet
         return context
 
 
