@@ -36,7 +36,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from learning.models import LearnerProfile, Rank, Unit
 from learning.people import generate_password, hash_initial_passwords, normalise_phone
-from quizzes.excel import HEADER_FILL, INVALID_FILE, RowError, cell_text
+from quizzes.excel import HEADER_FILL, INVALID_FILE, RowError, cell_text, file_size
 
 UNIT_SHEET = "单位"
 PEOPLE_SHEET = "人员"
@@ -192,23 +192,12 @@ def max_upload_bytes() -> int:
     return getattr(settings, "PEOPLE_IMPORT_MAX_BYTES", DEFAULT_MAX_BYTES)
 
 
-def _file_size(file: IO[bytes]) -> int:
-    size = getattr(file, "size", None)
-    if size is not None:
-        return size
-    position = file.tell()
-    file.seek(0, 2)
-    size = file.tell()
-    file.seek(position)
-    return size
-
-
 def _file_error(file: IO[bytes]) -> SheetError | None:
     name = getattr(file, "name", "") or ""
     if name and not name.lower().endswith(".xlsx"):
         return SheetError("文件类型不正确:请上传用模板填写的 .xlsx 文件(不支持 .xls、.csv 等格式)")
     limit = max_upload_bytes()
-    if _file_size(file) > limit:
+    if file_size(file) > limit:
         size = f"{limit / (1024 * 1024):g} MB" if limit >= 1024 * 1024 else f"{limit} 字节"
         return SheetError(f"文件过大:超过上限 {size},请分批导入。")
     return None

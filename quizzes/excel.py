@@ -418,7 +418,8 @@ def max_upload_bytes() -> int:
     return getattr(settings, "QUESTION_IMPORT_MAX_BYTES", DEFAULT_MAX_BYTES)
 
 
-def _file_size(file: IO[bytes]) -> int:
+def file_size(file: IO[bytes]) -> int:
+    """Size of an uploaded or in-memory file, without reading it."""
     size = getattr(file, "size", None)
     if size is not None:
         return size
@@ -431,7 +432,7 @@ def _file_size(file: IO[bytes]) -> int:
 
 def _size_error(file: IO[bytes]) -> RowError | None:
     limit = max_upload_bytes()
-    if _file_size(file) > limit:
+    if file_size(file) > limit:
         size = f"{limit / (1024 * 1024):g} MB" if limit >= 1024 * 1024 else f"{limit} 字节"
         return RowError(f"文件过大:超过上限 {size},请分批导入。")
     return None
