@@ -32,7 +32,6 @@ from django.views.generic import TemplateView, View
 from modelcluster.forms import BaseChildFormSet
 from wagtail import hooks
 from wagtail.admin.forms import WagtailAdminModelForm
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import (
     FieldPanel,
     FieldRowPanel,
@@ -61,6 +60,8 @@ from learning.models import (
     Rank,
     Unit,
 )
+from quizzes.views_quiz_admin import AllowedOr403Mixin as QuizAdminAllowedOr403Mixin
+from quizzes.views_quiz_admin import permission_menu_item, person
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORBIDDEN_TEMPLATE = "learning/admin_programmes/forbidden.html"
@@ -94,23 +95,8 @@ def can_revoke(user) -> bool:
     return has_any(user, Certificate, {"change"})
 
 
-class AllowedOr403Mixin:
-    """403 for admin users without the permission (Wagtail would only redirect)."""
-
-    @staticmethod
-    def allowed(user) -> bool:
-        raise NotImplementedError
-
-    def dispatch(self, request, *args, **kwargs):
-        if not self.allowed(request.user):
-            context = {"page_title": "没有权限", "header_icon": "warning"}
-            return TemplateResponse(request, FORBIDDEN_TEMPLATE, context, status=403)
-        return super().dispatch(request, *args, **kwargs)
-
-
-def person(user) -> str:
-    name = user.get_full_name()
-    return f"{name}({user.get_username()})" if name else user.get_username()
+class AllowedOr403Mixin(QuizAdminAllowedOr403Mixin):
+    forbidden_template = FORBIDDEN_TEMPLATE
 
 
 def unit_label(unit: Unit) -> str:
@@ -795,14 +781,6 @@ class CertificatePdfView(AllowedOr403Mixin, View):
             pk=pk,
         )
         return pdf_response(request, certificate)
-
-
-def permission_menu_item(check) -> type[MenuItem]:
-    class PermissionMenuItem(MenuItem):
-        def is_shown(self, request):
-            return check(request.user)
-
-    return PermissionMenuItem
 
 
 class CertificateViewSet(ViewSet):

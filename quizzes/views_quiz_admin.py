@@ -446,6 +446,8 @@ class AllowedOr403Mixin:
     """Answers 403 to admin users without the permission (Wagtail would redirect to the
     dashboard); people without admin access are sent to the login page by Wagtail first."""
 
+    forbidden_template = "quizzes/admin_quiz/forbidden.html"
+
     @staticmethod
     def allowed(user) -> bool:
         raise NotImplementedError
@@ -453,11 +455,8 @@ class AllowedOr403Mixin:
     def dispatch(self, request, *args, **kwargs):
         if not self.allowed(request.user):
             context = {"page_title": "没有权限", "header_icon": "warning"}
-            return TemplateResponse(request, FORBIDDEN_TEMPLATE, context, status=403)
+            return TemplateResponse(request, self.forbidden_template, context, status=403)
         return super().dispatch(request, *args, **kwargs)
-
-
-FORBIDDEN_TEMPLATE = "quizzes/admin_quiz/forbidden.html"
 
 
 class MarkingPermissionMixin(AllowedOr403Mixin):
