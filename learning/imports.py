@@ -21,7 +21,6 @@ Decisions the import makes
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from io import BytesIO
 from typing import IO
 
 from django.conf import settings
@@ -36,7 +35,14 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from learning.models import LearnerProfile, Rank, Unit
 from learning.people import generate_password, hash_initial_passwords, normalise_phone
-from quizzes.excel import HEADER_FILL, INVALID_FILE, RowError, cell_text, file_size
+from quizzes.excel import (
+    HEADER_FILL,
+    INVALID_FILE,
+    RowError,
+    cell_text,
+    file_size,
+    workbook_bytes,
+)
 
 UNIT_SHEET = "单位"
 PEOPLE_SHEET = "人员"
@@ -146,12 +152,6 @@ def _help_sheet(workbook: Workbook) -> None:
         row[3].alignment = Alignment(wrap_text=True, vertical="top")
 
 
-def _to_bytes(workbook: Workbook) -> bytes:
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
 def build_template() -> bytes:
     """An empty import file: "单位" and "人员" with their headers, and "填写说明"."""
     workbook = Workbook()
@@ -167,7 +167,7 @@ def build_template() -> bytes:
     ranks.add(f"{letter}2:{letter}{MAX_ROWS[PEOPLE_SHEET] + 1}")
     people.add_data_validation(ranks)
     _help_sheet(workbook)
-    return _to_bytes(workbook)
+    return workbook_bytes(workbook)
 
 
 def password_workbook(people: list[NewPerson]) -> bytes:
@@ -182,7 +182,7 @@ def password_workbook(people: list[NewPerson]) -> bytes:
         for cell in row:
             cell.data_type = "s"
             cell.number_format = "@"
-    return _to_bytes(workbook)
+    return workbook_bytes(workbook)
 
 
 # Reading the file -----------------------------------------------------------------------------

@@ -39,7 +39,6 @@ from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from io import BytesIO
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -47,7 +46,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from learning.models import (
@@ -61,6 +60,7 @@ from learning.models import (
     StudyCredit,
     Unit,
 )
+from quizzes.excel import HEADER_FILL, workbook_bytes
 from quizzes.models import Attempt, Quiz
 
 HUNDRED = Decimal(100)
@@ -502,7 +502,6 @@ NAMES_HEADERS = [
     ("手机号码", 14), ("已修学时", 10), ("测试情况", 10), ("最好成绩", 10),
 ]  # fmt: skip
 BOLD = Font(bold=True)
-HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 RANK_LABELS = dict(Rank.choices)
 
 
@@ -597,6 +596,4 @@ def export_workbook(report: UnitReport) -> bytes:
     workbook = Workbook(write_only=True)
     _summary_sheet(workbook, report)
     _names_sheet(workbook, report.scope)
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)

@@ -17,7 +17,6 @@ import re
 import secrets
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from io import BytesIO
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -37,6 +36,7 @@ from learning.models import (
     Programme,
     ProgrammeItem,
 )
+from quizzes.excel import workbook_bytes
 
 NUMBER_RETRIES = 8
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I
@@ -538,9 +538,7 @@ def attendance_template(item: ProgrammeItem | None = None) -> bytes:
         notes.append(line)
     notes.column_dimensions["A"].width = 10
     notes.column_dimensions["B"].width = 90
-    buffer = BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(book)
 
 
 def _cell_text(value) -> str:

@@ -311,7 +311,8 @@ def _help_sheet(workbook: Workbook) -> None:
         row[2].alignment = Alignment(wrap_text=True, vertical="top")
 
 
-def _to_bytes(workbook: Workbook) -> bytes:
+def workbook_bytes(workbook: Workbook) -> bytes:
+    """The .xlsx file of ``workbook``, for a download response."""
     buffer = BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -322,7 +323,7 @@ def build_template() -> bytes:
     workbook = Workbook()
     _add_choice_lists(_question_sheet(workbook))
     _help_sheet(workbook)
-    return _to_bytes(workbook)
+    return workbook_bytes(workbook)
 
 
 # Export ---------------------------------------------------------------------------------------
@@ -408,7 +409,7 @@ def export_questions(queryset) -> bytes:
     for row, question in enumerate(_concrete_questions(_ids_of(queryset)), start=2):
         for column, value in enumerate(export_row(question), start=1):
             _write_text_cell(sheet, row, column, value)
-    return _to_bytes(workbook)
+    return workbook_bytes(workbook)
 
 
 # Reading the file -----------------------------------------------------------------------------

@@ -16,7 +16,6 @@ so they can be granted to groups in 设置 › 用户组.
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
-from io import BytesIO
 
 from django import forms
 from django.contrib import messages
@@ -56,6 +55,7 @@ from wagtail.admin.widgets.button import Button, HeaderButton
 from wagtail.permissions import policy_registry
 
 from quizzes import services, statistics
+from quizzes.excel import workbook_bytes
 from quizzes.forms_quiz_admin import DrawRuleForm, MarkForm, QuizForm
 from quizzes.models import QUESTION_TYPES, Attempt, AttemptQuestion, Category, Question, Quiz
 from quizzes.views_admin import ProtectedDeleteView
@@ -763,9 +763,7 @@ def statistics_workbook(report: Report) -> bytes:
     book = Workbook()
     _summary_sheet(book.active, report)
     _items_sheet(book.create_sheet("题目分析"), report.items)
-    buffer = BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(book)
 
 
 def _summary_sheet(sheet, report: Report) -> None:
