@@ -711,7 +711,6 @@ class CertificateIndexView(AllowedOr403Mixin, WagtailAdminTemplateMixin, Templat
             status=status,
             query=query,
             can_revoke=can_revoke(self.request.user),
-            filters=urlencode({"programme": programme, "status": status, "q": query}),
         )
         return context
 
