@@ -176,7 +176,9 @@ lesson_items AS (
 ),
 lesson AS (
     SELECT t.user_id,
-           SUM(CASE WHEN t.seconds > t.cap THEN t.cap ELSE t.seconds END) AS seconds
+           -- an integer, so that tenths of a 学时 below are rounded down on PostgreSQL too
+           -- (its SUM of bigint is numeric, and numeric division keeps the fraction)
+           CAST(SUM(CASE WHEN t.seconds > t.cap THEN t.cap ELSE t.seconds END) AS BIGINT) AS seconds
     FROM (
         SELECT g.user_id, g.seconds + COALESCE(a.pending_seconds, 0) AS seconds, li.cap
         FROM (

@@ -222,7 +222,8 @@ def finish_attempt(
         attempt.finished_at = min(now, attempt.deadline) if attempt.deadline else now
         _total(attempt, rows)
         attempt.save()
-        _update_wrong_book(attempt.user, rows, now)
+        if attempt.quiz.review_available(now):
+            _update_wrong_book(attempt, rows, now)
     return attempt
 
 
@@ -307,10 +308,27 @@ def _retotal(attempt: Attempt) -> None:
 # Practice and the wrong-answer book ----------------------------------------------------------
 
 
-def _update_wrong_book(user, rows: list[AttemptQuestion], now: datetime) -> None:
+def _update_wrong_book(attempt: Attempt, rows: list[AttemptQuestion], now: datetime) -> None:
+    """Only once the answers may be seen: the book shows which questions were wrong."""
     for row in rows:
         if row.is_correct is not None and row.response is not None:
-            record_outcome(user=user, question_id=row.question_id, correct=row.is_correct, now=now)
+            record_outcome(
+                user=attempt.user, question_id=row.question_id, correct=row.is_correct, now=now
+            )
+    Attempt.objects.filter(pk=attempt.pk).update(wrong_book_recorded=True)
+
+
+def record_released_exams(*, now: datetime) -> int:
+    """Put closed exams' wrong answers into the learners' books (held back while open)."""
+    released = Attempt.objects.filter(
+        status=Attempt.Status.FINISHED, wrong_book_recorded=False, quiz__closes_at__lte=now
+    ).select_related("quiz", "user")
+    count = 0
+    for attempt in released:
+        with transaction.atomic():
+            _update_wrong_book(attempt, list(attempt.paper.all()), now)
+        count += 1
+    return count
 
 
 def record_outcome(*, user, question_id: int, correct: bool, now: datetime) -> None:

@@ -3,13 +3,22 @@
 import json
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from quizzes import practice, presenters, services
-from quizzes.models import AttemptQuestion, Category, Favourite, Question, WrongAnswer
+from quizzes.models import (
+    Attempt,
+    AttemptQuestion,
+    Category,
+    Favourite,
+    Question,
+    Quiz,
+    WrongAnswer,
+)
 
 
 @login_required
@@ -73,6 +82,9 @@ def answer(request):
     """Grade a practice answer and return the key, explanation and citation."""
     payload = _payload(request)
     question = get_object_or_404(Question.objects.published(), pk=payload.get("question"))
+    if _answers_held_back(request.user, question, timezone.now()):
+        message = "这道题在您尚未结束的测试或考试中,答案和解析将在测试结束后公布。"
+        return JsonResponse({"error": message}, status=409)
     result = services.answer_practice(
         user=request.user, question=question, response=payload.get("response"), now=timezone.now()
     )
@@ -85,6 +97,14 @@ def answer(request):
             correct=result.is_correct,
         )
     return JsonResponse(_feedback(request, question, result))
+
+
+def _answers_held_back(user, question, now) -> bool:
+    """The question is on a paper of this person whose answers may not be shown yet."""
+    papers = AttemptQuestion.objects.filter(attempt__user=user, question=question)
+    unfinished = Q(attempt__status=Attempt.Status.IN_PROGRESS)
+    open_exam = Q(attempt__quiz__mode=Quiz.Mode.EXAM, attempt__quiz__closes_at__gt=now)
+    return papers.filter(unfinished | open_exam).exists()
 
 
 def _feedback(request, question, result) -> dict:

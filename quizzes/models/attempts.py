@@ -39,6 +39,9 @@ class Attempt(models.Model):
     max_score = models.DecimalField("满分", max_digits=7, decimal_places=2, default=0)
     passed = models.BooleanField("是否及格", null=True, blank=True)
     pending_marking = models.BooleanField("待人工阅卷", default=False)
+    wrong_book_recorded = models.BooleanField(
+        "已计入错题本", default=False, help_text="考试关闭、公布答案之后才计入,以免提前泄露答案。"
+    )
 
     class Meta:
         verbose_name = "作答记录"

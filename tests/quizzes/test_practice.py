@@ -97,3 +97,46 @@ def test_draft_questions_cannot_be_practised(client, learner):
 def test_practice_needs_login(client):
     """Anonymous visitors are sent to log in."""
     assert client.get(reverse("quizzes:practice")).status_code == 302
+
+
+def test_practice_holds_back_answers_of_a_question_in_an_unfinished_attempt(client, learner):
+    """A question on the learner's unfinished paper gets no key or explanation in practice."""
+    import random
+
+    from django.utils import timezone
+
+    from quizzes import services
+
+    question = builders.single(builders.category("法规纪律"), 1)
+    quiz = builders.fixed(builders.quiz(), [question])
+    services.start_attempt(quiz=quiz, user=learner, now=timezone.now(), rng=random.Random(1))
+    reply = answer(client, {"question": question.pk, "response": 1})
+    assert reply.status_code == 409 and "尚未结束" in reply.json()["error"]
+    assert "解析1" not in reply.content.decode()
+
+
+def test_open_exam_answers_stay_out_of_practice_and_the_wrong_book(client, learner):
+    """An exam handed in while still open adds nothing to the wrong-answer book and practice
+    shows none of its keys; once it closes, its wrong answers enter the book."""
+    import random
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from quizzes import services
+    from quizzes.models import Quiz
+
+    now = timezone.now()
+    question = builders.single(builders.category("法规纪律"), 1)
+    exam = builders.fixed(
+        builders.quiz(mode=Quiz.Mode.EXAM, closes_at=now + timedelta(days=1)), [question]
+    )
+    attempt = services.start_attempt(quiz=exam, user=learner, now=now, rng=random.Random(1))
+    wrong = attempt.paper.get().option_order.index(0)  # option A; B is right
+    services.save_answer(attempt_id=attempt.pk, user=learner, position=1, response=wrong, now=now)
+    services.finish_attempt(attempt_id=attempt.pk, now=now)
+    assert not WrongAnswer.objects.filter(user=learner).exists()
+    assert answer(client, {"question": question.pk, "response": 1}).status_code == 409
+    assert services.record_released_exams(now=now + timedelta(days=2)) == 1
+    assert WrongAnswer.objects.filter(user=learner, question=question).exists()
+    assert services.record_released_exams(now=now + timedelta(days=2)) == 0

@@ -30,8 +30,9 @@
       body: JSON.stringify(body),
       credentials: "same-origin",
     });
-    if (!reply.ok) throw new Error(String(reply.status));
-    return reply.json();
+    const data = await reply.json().catch(() => ({}));
+    if (!reply.ok) throw new Error(data.error || "提交失败,请检查网络后重试。");
+    return data;
   }
 
   function show(data) {
@@ -77,7 +78,7 @@
         }),
       );
     } catch (error) {
-      feedback.textContent = "提交失败,请检查网络后重试。";
+      feedback.textContent = error.message;
       feedback.hidden = false;
     }
   });
