@@ -14,3 +14,9 @@ if not settings.DEBUG and not os.environ.get("DJANGO_SECRET_KEY"):
     )
 
 application = get_wsgi_application()
+
+# Load jieba's dictionary now, once per process: with ``gunicorn --preload`` before the workers
+# fork, and never on a request.
+from content.search import segment  # noqa: E402
+
+segment.warm_up()

@@ -1,3 +1,4 @@
+from django.conf import settings
 from wagtail.models import Site
 
 
@@ -10,4 +11,13 @@ def site_navigation(request):
             return []
         return list(site.root_page.get_children().live().in_menu())
 
-    return {"nav_items": items, "site_name": "四项监督制度学习平台"}
+    def can_see_reports():
+        from learning.scoping import can_see_reports as allowed
+
+        return request.user.is_authenticated and allowed(request.user)
+
+    return {
+        "nav_items": items,
+        "site_name": settings.WAGTAIL_SITE_NAME,
+        "can_see_reports": can_see_reports,
+    }

@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
@@ -22,16 +22,9 @@ from learning.progress import ItemStatus, ProgrammeProgress, enrollment_progress
 
 
 def item_url(item: ProgrammeItem) -> str | None:
-    """Where the learner does an item: the lesson page, the quiz; None for offline items.
-
-    The lesson page (URL name ``learning:lesson``) belongs to the study module: until it is
-    registered, lessons simply have no link.
-    """
+    """Where the learner does an item: the lesson page, the quiz; None for offline items."""
     if item.kind == ProgrammeItem.Kind.LESSON:
-        try:
-            return reverse("learning:lesson", args=[item.pk])
-        except NoReverseMatch:
-            return None
+        return reverse("learning:lesson", args=[item.pk])
     if item.kind == ProgrammeItem.Kind.QUIZ and item.quiz_id:
         return reverse("quizzes:detail", args=[item.quiz.slug])
     return None

@@ -8,7 +8,7 @@ one random paper that meets it.
 
 import math
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 
@@ -54,13 +54,6 @@ class BlueprintError(Exception):
     def __init__(self, problems: list[str]):
         super().__init__(";".join(problems))
         self.problems = problems
-
-
-@dataclass
-class _Plan:
-    """How many regulation questions each rule contributes."""
-
-    quotas: list[int] = field(default_factory=list)
 
 
 def check(blueprint: Blueprint) -> list[str]:

@@ -119,7 +119,8 @@ class CaseStudyPage(Page):
             for link in self.article_links.select_related("article__page")
             if link.article.page.live
         ]
-        context["related_materials"] = self.related_materials.live()
+        # .all(), not .live(): in a preview the relation is modelcluster's in-memory list.
+        context["related_materials"] = [m for m in self.related_materials.all() if m.live]
         return context
 
 

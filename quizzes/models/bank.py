@@ -193,14 +193,6 @@ class Question(index.Indexed, PolymorphicModel):
         super().save(*args, **kwargs)
 
     @property
-    def is_regulation(self) -> bool:
-        if self.source_article_id:
-            return True
-        paths = regulation_category_paths()
-        path = self.category.path
-        return any(path == p or path.startswith(f"{p}/") for p in paths)
-
-    @property
     def is_objective(self) -> bool:
         return True
 

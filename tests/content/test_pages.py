@@ -148,3 +148,15 @@ def test_article_chooser_finds_articles_by_chinese_substring(admin_client):
     html = response.content.decode()
     assert response.status_code == 200
     assert "离任检查" in html and "岗前培训" not in html.replace("岗前培训规定", "")
+
+
+def test_case_study_preview_renders_from_an_unsaved_revision(client):
+    """Previewing a case study (relations held in memory) renders instead of crashing."""
+    case = CaseStudyPageFactory(title="预览案例")
+    material = StudyMaterialPageFactory(title="相关资料")
+    case.related_materials.set([material])
+    preview = case.get_latest_revision_as_object()
+    preview.related_materials.set([material])
+    request = client.get("/").wsgi_request
+    response = preview.make_preview_request(original_request=request)
+    assert response.status_code == 200 and "相关资料" in response.render().content.decode()

@@ -44,8 +44,10 @@ def test_editor_cannot_publish_directly(client):
     client.force_login(_member_of("Editors"))
     data = {"title": "擅自发布", "slug": page.slug, "status": "current", "action-publish": "1"}
     data.update({"articles-TOTAL_FORMS": 0, "articles-INITIAL_FORMS": 0})
-    client.post(reverse("wagtailadmin_pages:edit", args=(page.pk,)), data)
-    assert Page.objects.get(pk=page.pk).title == "原标题"
+    response = client.post(reverse("wagtailadmin_pages:edit", args=(page.pk,)), data)
+    assert response.status_code == 302  # the edit was accepted, as a draft
+    page = Page.objects.get(pk=page.pk)
+    assert page.title == "原标题" and page.get_latest_revision_as_object().title == "擅自发布"
 
 
 def test_publishing_is_audit_logged():

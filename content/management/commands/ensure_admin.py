@@ -1,3 +1,4 @@
+import os
 import secrets
 
 from django.conf import settings
@@ -20,8 +21,10 @@ class Command(BaseCommand):
         if not User.objects.filter(is_superuser=True).exists():
             password = secrets.token_urlsafe(9)
             User.objects.create_superuser(username=username, password=password, email="")
-            password_file.write_text(f"{username} {password}\n", encoding="utf-8")
-            password_file.chmod(0o600)
+            # Created readable by the owner only, never for a moment by anyone else.
+            descriptor = os.open(password_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+                file.write(f"{username} {password}\n")
         if password_file.exists():
             name, password = password_file.read_text(encoding="utf-8").split()
             self.stdout.write(
