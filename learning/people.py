@@ -27,6 +27,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
+from django.contrib.auth.signals import user_logged_in
 from django.db import transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
@@ -173,13 +174,22 @@ def clear_flag_after_password_change(sender, instance, created: bool, **kwargs) 
 
 # Middleware -----------------------------------------------------------------------------------
 
+PASSWORD_OK_KEY = "learning_password_ok"
+
+
+@receiver(user_logged_in, dispatch_uid="learning_password_check_on_login")
+def check_password_again_on_login(sender, request, user, **kwargs) -> None:
+    """A new log-in re-checks the flag (an administrator may have reset the password)."""
+    request.session.pop(PASSWORD_OK_KEY, None)
+
 
 class RequirePasswordChangeMiddleware:
     """Sends a logged-in person whose password must change to the password change page.
 
     Everything except that page, logout (site and Wagtail admin), static and media files is
-    redirected. Costs one indexed query per request of a logged-in person (none for static
-    files or anonymous visitors).
+    redirected. Once a person is found not to need a change, the session remembers it, so
+    ordinary requests (study heartbeats, answer saves) cost no query; logging in again
+    checks afresh.
     """
 
     ALLOWED_URL_NAMES = ("password_change", "logout", "wagtailadmin_logout")
@@ -188,10 +198,15 @@ class RequirePasswordChangeMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if not self._exempt(request.path) and must_change_password(request.user):
+        user = request.user
+        if self._exempt(request.path) or request.session.get(PASSWORD_OK_KEY) == user.pk:
+            return self.get_response(request)
+        if must_change_password(user):
             if request.method == "GET":
                 messages.warning(request, CHANGE_PASSWORD_MESSAGE, fail_silently=True)
             return redirect("password_change")
+        if user.is_authenticated:
+            request.session[PASSWORD_OK_KEY] = user.pk
         return self.get_response(request)
 
     def _exempt(self, path: str) -> bool:

@@ -339,3 +339,30 @@ def test_staff_without_the_role_cannot_manage_units(client, tree):
         response = client.get(url)
         assert response.status_code == 302 and response["Location"] == reverse("wagtailadmin_home")
     assert "单位与人员" not in client.get(reverse("wagtailadmin_home")).content.decode()
+
+
+def test_password_check_is_remembered_for_the_session(client):
+    """After the first request finds no change is needed, later requests skip the profile query."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    user = UserFactory()
+    client.force_login(user)
+    client.get(reverse("password_change"))  # exempt page: nothing remembered yet
+    client.get("/quizzes/history/")
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/quizzes/history/")
+    assert not any("learning_learnerprofile" in q["sql"] for q in queries)
+
+
+def test_a_new_login_checks_the_flag_again(client):
+    """A password reset by an administrator takes effect at the person's next log-in."""
+    user = UserFactory(username="reset_me")
+    b_unit = Unit.add_root(code="R", name="根")
+    LearnerProfile.objects.create(user=user, unit=b_unit, rank=Rank.OTHER)
+    client.force_login(user)
+    client.get("/quizzes/history/")
+    LearnerProfile.objects.filter(user=user).update(must_change_password=True)
+    client.post(reverse("login"), {"username": "reset_me", "password": "correct-horse-42"})
+    response = client.get("/quizzes/history/")
+    assert response.status_code == 302 and response["Location"] == reverse("password_change")

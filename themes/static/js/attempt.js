@@ -58,6 +58,13 @@
         body: JSON.stringify(payload),
         credentials: "same-origin",
       });
+      const isJSON = (reply.headers.get("Content-Type") || "").includes("application/json");
+      if (!isJSON && reply.status < 500) {
+        // A login page or a CSRF refusal: retrying cannot help, the page must be reloaded.
+        setStatus(question, "登录已失效或页面已过期,请刷新页面后继续作答(已保存的答案不会丢失)。", true);
+        return;
+      }
+      if (!isJSON) throw new Error(String(reply.status)); // server error: retry below
       const data = await reply.json();
       if (!data.ok) {
         pending.delete(position);
