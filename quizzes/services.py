@@ -238,12 +238,18 @@ def _grade_rows(attempt: Attempt, rows: list[AttemptQuestion]) -> None:
 
 
 def _total(attempt: Attempt, rows: list[AttemptQuestion]) -> None:
-    attempt.score = sum((r.score or Decimal(0) for r in rows), Decimal(0))
-    attempt.pending_marking = any(r.score is None for r in rows)
+    _set_result(
+        attempt,
+        score=sum((r.score or Decimal(0) for r in rows), Decimal(0)),
+        pending=any(r.score is None for r in rows),
+    )
+
+
+def _set_result(attempt: Attempt, *, score: Decimal, pending: bool) -> None:
+    """Score, marking state and verdict: no verdict while an essay waits for its mark."""
+    attempt.score, attempt.pending_marking = score, pending
     attempt.passed = (
-        None
-        if attempt.pending_marking
-        else grading.passed(attempt.score, attempt.max_score, attempt.quiz.pass_percent)
+        None if pending else grading.passed(score, attempt.max_score, attempt.quiz.pass_percent)
     )
 
 
@@ -295,12 +301,10 @@ def mark_answer(
 
 def _retotal(attempt: Attempt) -> None:
     paper = attempt.paper.all()
-    attempt.score = paper.aggregate(total=Sum("score"))["total"] or Decimal(0)
-    attempt.pending_marking = paper.filter(score__isnull=True).exists()
-    attempt.passed = (
-        None
-        if attempt.pending_marking
-        else grading.passed(attempt.score, attempt.max_score, attempt.quiz.pass_percent)
+    _set_result(
+        attempt,
+        score=paper.aggregate(total=Sum("score"))["total"] or Decimal(0),
+        pending=paper.filter(score__isnull=True).exists(),
     )
     attempt.save(update_fields=["score", "pending_marking", "passed"])
 

@@ -54,7 +54,7 @@ from wagtail.admin.widgets import BaseChooser
 from wagtail.admin.widgets.button import Button, HeaderButton
 from wagtail.permissions import policy_registry
 
-from quizzes import services, statistics
+from quizzes import presenters, services, statistics
 from quizzes.excel import workbook_bytes
 from quizzes.forms_quiz_admin import DrawRuleForm, MarkForm, QuizForm
 from quizzes.models import QUESTION_TYPES, Attempt, AttemptQuestion, Category, Question, Quiz
@@ -549,7 +549,7 @@ class MarkView(MarkingPermissionMixin, WagtailAdminTemplateMixin, FormView):
             row=self.row,
             question=Question.objects.get(pk=self.row.question_id),
             learner=person(self.row.attempt.user),
-            answer=answer_text(self.row.response),
+            answer=presenters.response_display(self.row),
             skip_url=mark_url(following) if following else None,
             pending=unmarked_rows().count(),
         )
@@ -578,14 +578,6 @@ class MarkView(MarkingPermissionMixin, WagtailAdminTemplateMixin, FormView):
 
 def mark_url(row: AttemptQuestion) -> str:
     return reverse("quiz_marking:mark", args=(row.pk,))
-
-
-def answer_text(response) -> str:
-    if response is None or response == "":
-        return ""
-    if isinstance(response, list):
-        return ";".join(str(part) for part in response)
-    return str(response)
 
 
 def permission_menu_item(check) -> type[MenuItem]:
