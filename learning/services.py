@@ -36,7 +36,7 @@ from learning.models import (
     Programme,
     ProgrammeItem,
 )
-from quizzes.excel import workbook_bytes
+from quizzes.excel import file_size, workbook_bytes
 
 NUMBER_RETRIES = 8
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I
@@ -576,41 +576,49 @@ def parse_hours(value) -> Decimal | None:
     return hours if hours.is_finite() else None
 
 
+INVALID_FILE = RowError("文件不是有效的 Excel(.xlsx)文件。")
+
+
 def _read_sheet(file) -> tuple[list[tuple[int, list]], list[RowError]]:
-    size = getattr(file, "size", None)
-    if size is not None and size > ATTENDANCE_MAX_BYTES:
+    if file_size(file) > ATTENDANCE_MAX_BYTES:
         return [], [RowError("文件过大:超过 5 MB,请分批导入。")]
     try:
         book = load_workbook(file, read_only=True, data_only=True)
     except Exception:
-        return [], [RowError("文件不是有效的 Excel(.xlsx)文件。")]
+        return [], [INVALID_FILE]
     try:
-        rows = book.worksheets[0].iter_rows(values_only=True)
-        header = [_cell_text(v) for v in next(rows, ())]
-        errors = []
-        for index, expected in enumerate(ATTENDANCE_HEADERS):
-            actual = header[index] if index < len(header) else ""
-            letter = "ABC"[index]
-            if actual != expected:
-                message = f"表头应为“{expected}”" + (f",实际为“{actual}”" if actual else "")
-                errors.append(RowError(message, 1, letter, expected))
-        for index in range(len(ATTENDANCE_HEADERS), len(header)):
-            if header[index]:
-                errors.append(RowError(f"多余的列“{header[index]}”,请按模板删除", 1))
-        if errors:
-            return [], errors
-        data = []
-        for number, values in enumerate(rows, start=2):
-            values = list(values[: len(ATTENDANCE_HEADERS)])
-            values += [None] * (len(ATTENDANCE_HEADERS) - len(values))
-            if not any(_cell_text(v) for v in values):
-                continue
-            if len(data) == ATTENDANCE_MAX_ROWS:
-                return [], [RowError(f"超过 {ATTENDANCE_MAX_ROWS} 行的上限,请分成多个文件导入。")]
-            data.append((number, values))
-        return data, []
+        return _sheet_rows(book)
+    except Exception:  # a read-only sheet is parsed while it is read: damage shows up here
+        return [], [INVALID_FILE]
     finally:
         book.close()
+
+
+def _sheet_rows(book) -> tuple[list[tuple[int, list]], list[RowError]]:
+    rows = book.worksheets[0].iter_rows(values_only=True)
+    header = [_cell_text(v) for v in next(rows, ())]
+    errors = []
+    for index, expected in enumerate(ATTENDANCE_HEADERS):
+        actual = header[index] if index < len(header) else ""
+        letter = "ABC"[index]
+        if actual != expected:
+            message = f"表头应为“{expected}”" + (f",实际为“{actual}”" if actual else "")
+            errors.append(RowError(message, 1, letter, expected))
+    for index in range(len(ATTENDANCE_HEADERS), len(header)):
+        if header[index]:
+            errors.append(RowError(f"多余的列“{header[index]}”,请按模板删除", 1))
+    if errors:
+        return [], errors
+    data = []
+    for number, values in enumerate(rows, start=2):
+        values = list(values[: len(ATTENDANCE_HEADERS)])
+        values += [None] * (len(ATTENDANCE_HEADERS) - len(values))
+        if not any(_cell_text(v) for v in values):
+            continue
+        if len(data) == ATTENDANCE_MAX_ROWS:
+            return [], [RowError(f"超过 {ATTENDANCE_MAX_ROWS} 行的上限,请分成多个文件导入。")]
+        data.append((number, values))
+    return data, []
 
 
 def read_attendance_file(

@@ -406,3 +406,34 @@ def test_certificate_list_filter_revoke_and_pdf(admin, tree, client):
     assert cert.revoked_reason == "学时记录有误"
     revoked = client.get(index, {"status": "revoked"}).content.decode()
     assert cert.number in revoked and other_cert.number not in revoked
+
+
+def test_damaged_attendance_file_is_refused_with_a_message():
+    """A file whose sheet XML is broken is reported as not a valid workbook, not a server error."""
+    import io
+    import zipfile
+
+    from openpyxl import Workbook
+
+    from learning.services import _read_sheet
+
+    workbook, buffer = Workbook(), io.BytesIO()
+    workbook.active.append(["用户名", "出席日期", "学时"])
+    workbook.save(buffer)
+    damaged = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as source,
+        zipfile.ZipFile(damaged, "w") as target,
+    ):
+        for entry in source.infolist():
+            data = source.read(entry)
+            target.writestr(
+                entry, b"<worksheet><sheetData><row" if "worksheets/" in entry.filename else data
+            )
+    damaged.seek(0)
+    rows, errors = _read_sheet(damaged)
+    assert (
+        rows == []
+        and [str(e) for e in errors] == [str(errors[0])]
+        and "不是有效的 Excel" in str(errors[0])
+    )
