@@ -286,12 +286,12 @@ def measure(programme, unit, as_of, repeat: int) -> dict:
 def explain(programme, unit, as_of) -> None:
     from django.db import connection
 
-    from learning import reports
+    from learning.reports import figures
 
-    scope = reports.ReportScope(programme, unit, as_of)
-    sql = reports._sql(scope, reports.UNIT_SQL)
+    scope = figures.ReportScope(programme, unit, as_of)
+    sql = figures._sql(scope, figures.UNIT_SQL)
     with connection.cursor() as cursor:
-        cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, reports._params(scope))
+        cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, figures._params(scope))
         print("\n".join(row[0] for row in cursor.fetchall()))
 
 

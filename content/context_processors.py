@@ -11,13 +11,4 @@ def site_navigation(request):
             return []
         return list(site.root_page.get_children().live().in_menu())
 
-    def can_see_reports():
-        from learning.scoping import can_see_reports as allowed
-
-        return request.user.is_authenticated and allowed(request.user)
-
-    return {
-        "nav_items": items,
-        "site_name": settings.WAGTAIL_SITE_NAME,
-        "can_see_reports": can_see_reports,
-    }
+    return {"nav_items": items, "site_name": settings.WAGTAIL_SITE_NAME}

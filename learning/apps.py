@@ -7,4 +7,6 @@ class LearningConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from learning import people  # noqa: F401  (clears must_change_password on a new password)
+        from learning import permissions, signals  # noqa: F401 (connects the receivers)
+
+        permissions.register_policies()

@@ -13,7 +13,9 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from wagtail.models import Page
 
+from learning import services
 from learning.models import (
     LearnerProfile,
     Programme,
@@ -23,6 +25,8 @@ from learning.models import (
     Unit,
     UnitAdministrator,
 )
+from quizzes import services as quiz_services
+from quizzes.models import AttemptQuestion, Question, Quiz
 
 UNIT_TREE = {
     ("CZ", "常州市"): {
@@ -172,8 +176,6 @@ PROGRAMMES = (
 
 def load_history(*, now, rng: random.Random | None = None) -> list[str]:
     """The demo programmes, enrolled by audience, with study time, attempts and certificates."""
-    from learning import services
-
     rng = rng or random.Random(45)
     created = []
     for spec in PROGRAMMES:
@@ -188,10 +190,6 @@ def load_history(*, now, rng: random.Random | None = None) -> list[str]:
 
 
 def _create_programme(spec: dict, now) -> Programme:
-    from wagtail.models import Page
-
-    from quizzes.models import Quiz
-
     programme = Programme.objects.create(
         slug=spec["slug"], title=spec["title"], description=spec["description"],
         audience_ranks=spec["audience_ranks"], required_hours=spec["required_hours"],
@@ -247,17 +245,14 @@ def _daily_credits(user, lesson, seconds: int, now, rng) -> list[StudyCredit]:
 
 def _sit_quiz(quiz, user, started, rng: random.Random) -> None:
     """Answer a drawn paper, each question right with a probability, then finish it."""
-    from quizzes import services as quiz_services
-    from quizzes.models import AttemptQuestion
-
     attempt = quiz_services.start_attempt(quiz=quiz, user=user, now=started, rng=rng)
     skill = rng.uniform(0.45, 0.95)
-    rows = list(attempt.paper.select_related("question"))
-    questions = {
-        q.pk: q for q in type(rows[0].question).objects.filter(pk__in=[r.question_id for r in rows])
-    }
+    rows = list(attempt.paper.all())
+    questions = Question.objects.in_bulk([row.question_id for row in rows])
     for row in rows:
-        row.response = _response(questions[row.question_id], rng.random() < skill, rng)
+        question = questions[row.question_id]
+        right = rng.random() < skill
+        row.response = question.correct_response() if right else question.wrong_response()
     AttemptQuestion.objects.bulk_update(rows, ["response"])
     finished = started + timedelta(minutes=rng.randint(12, 28))
     quiz_services.finish_attempt(attempt_id=attempt.pk, now=finished)
@@ -266,8 +261,6 @@ def _sit_quiz(quiz, user, started, rng: random.Random) -> None:
 
 def _mark_most_essays(attempt, now, rng: random.Random) -> None:
     """Three essays in four are marked; the rest wait in the marking queue."""
-    from quizzes import services as quiz_services
-
     marker = get_user_model().objects.filter(username="cz_admin").first()
     for row in attempt.paper.filter(score__isnull=True):
         if rng.random() < 0.75:
@@ -275,18 +268,3 @@ def _mark_most_essays(attempt, now, rng: random.Random) -> None:
             quiz_services.mark_answer(
                 row_id=row.pk, marker=marker, score=score, comment="要点基本完整。", now=now
             )
-
-
-def _response(question, right: bool, rng: random.Random):
-    key = question.key()
-    kind = key["type"]
-    if kind == "single":
-        wrong = [i for i in range(len(question.options)) if i != key["correct"]]
-        return key["correct"] if right else rng.choice(wrong)
-    if kind == "multiple":
-        return key["correct"] if right else key["correct"][:1]
-    if kind == "truefalse":
-        return key["correct"] if right else not key["correct"]
-    if kind == "fill":
-        return [answers[0] if right else "不清楚" for answers in key["blanks"]]
-    return "离任检查和事项报告等制度把监督贯穿选人用人全过程,关键在于执行到位、责任到人。"

@@ -1,9 +1,22 @@
-from django.urls import include, path
+"""Learner and report pages of training, at /learning/ in the "learning" namespace."""
+
+from django.urls import path
+
+from learning.views import programmes, reports, study
 
 app_name = "learning"
 
 urlpatterns = [
-    path("", include("learning.urls_programmes")),
-    path("study/", include("learning.urls_study")),
-    path("reports/", include("learning.urls_reports")),
+    path("", programmes.dashboard, name="dashboard"),
+    path("programmes/<str:slug>/", programmes.programme_detail, name="programme"),
+    path("certificates/verify/", programmes.verify, name="verify_form"),
+    path("certificates/verify/<str:number>/", programmes.verify, name="verify"),
+    path("certificates/<str:number>/pdf/", programmes.certificate_pdf, name="certificate_pdf"),
+    path("study/lessons/<int:item_id>/", study.lesson, name="lesson"),
+    path("study/lessons/<int:item_id>/heartbeat/", study.heartbeat, name="heartbeat"),
+    path("study/presence/", study.presence, name="presence"),
+    path("reports/", reports.report_index, name="reports"),
+    path("reports/<int:programme_pk>/", reports.unit_report, name="report_unit"),
+    path("reports/<int:programme_pk>/export/", reports.export, name="report_export"),
+    path("reports/<int:programme_pk>/chart.json", reports.chart, name="report_chart"),
 ]

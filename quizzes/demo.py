@@ -16,6 +16,7 @@ from django.db import transaction
 from content.demo.loader import SourceIndex
 from content.models import RegulationArticle
 from content.search.bulk import index_objects, search_updates_deferred
+from quizzes.formats import OPTION_LETTERS
 from quizzes.models import (
     QUESTION_TYPES,
     Category,
@@ -24,7 +25,6 @@ from quizzes.models import (
     Question,
     Quiz,
 )
-from quizzes.models.bank import OPTION_LETTERS
 
 QUESTIONS_FILE = Path(__file__).resolve().parent / "demo_data" / "questions.json"
 REGULATION_ROOT = "法规纪律"

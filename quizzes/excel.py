@@ -23,31 +23,37 @@ Decisions the import makes
 
 import logging
 import re
-import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from io import BytesIO
 from typing import IO, Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import connections, router, transaction
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
+from openpyxl import Workbook
+from openpyxl.styles import Alignment
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from common.excel import (
+    DEFAULT_MAX_BYTES,
+    RowError,
+    SheetSpec,
+    cell_text,
+    header_row,
+    read_sheets,
+    safe_row,
+    workbook_bytes,
+)
+from content.models import RegulationArticle, RegulationPage
+from quizzes.formats import OPTION_LETTERS, split_names
 from quizzes.models import (
     QUESTION_TYPES,
+    AnswerError,
     Category,
-    FillBlankQuestion,
     KnowledgePoint,
-    MultipleChoiceQuestion,
     Question,
-    SingleChoiceQuestion,
-    TrueFalseQuestion,
 )
 from quizzes.models.bank import article_fingerprint
 
@@ -55,7 +61,6 @@ logger = logging.getLogger(__name__)
 
 SHEET_NAME = "题目"
 HELP_SHEET_NAME = "填写说明"
-OPTION_LETTERS = "ABCDEF"
 OPTION_HEADERS = [f"选项{letter}" for letter in OPTION_LETTERS]
 HEADERS = [
     "题型",
@@ -73,23 +78,13 @@ HEADERS = [
     "状态",
 ]
 MAX_ROWS = 5000
-DEFAULT_MAX_BYTES = 5 * 1024 * 1024
-BLANK_MARK = "____"
+SHEET = SheetSpec(SHEET_NAME, tuple(HEADERS), MAX_ROWS)
 
-TYPE_LABELS = {
-    "single": "单选",
-    "multiple": "多选",
-    "truefalse": "判断",
-    "fill": "填空",
-    "essay": "简答",
-}
 STATUS_LABELS = {
     Question.Status.DRAFT: "草稿",
     Question.Status.PUBLISHED: "已发布",
     Question.Status.NEEDS_REVIEW: "待复核",
 }
-TRUE_WORDS = {"正确", "对", "√", "✓", "✔", "是", "T", "TRUE", "Y", "YES"}
-FALSE_WORDS = {"错误", "错", "×", "✗", "✘", "X", "否", "F", "FALSE", "N", "NO"}
 
 # Which column a model field's validation error belongs to.
 FIELD_COLUMNS = {
@@ -110,28 +105,7 @@ FIELD_COLUMNS = {
 
 def column_letter(header: str) -> str:
     """The template's column letter of ``header`` ("选项A" → "C")."""
-    return get_column_letter(HEADERS.index(header) + 1)
-
-
-@dataclass(frozen=True)
-class RowError:
-    """One problem of an import file; ``row`` is None for a problem of the whole file."""
-
-    message: str
-    row: int | None = None
-    column: str = ""
-    header: str = ""
-
-    @property
-    def location(self) -> str:
-        if self.row is None:
-            return ""
-        if not self.column:
-            return f"第{self.row}行"
-        return f"第{self.row}行 {self.column}列({self.header})"
-
-    def __str__(self) -> str:
-        return f"{self.location}:{self.message}" if self.location else self.message
+    return SHEET.letter(header)
 
 
 @dataclass
@@ -144,79 +118,14 @@ class ImportResult:
         return not self.errors
 
 
-# Cell text and answer formats (shared with the admin forms) -----------------------------------
-
-
-def cell_text(value: Any) -> str:
-    """A cell's value as stripped text: 3.0 → "3", True → "正确", None → ""."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "正确" if value else "错误"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
-def parse_letters(text: str) -> list[int] | None:
-    """Option indexes from letters such as "ACD", "a、c" or "A,C"; None if anything else is there."""
-    letters = re.sub(r"[\s,，、;；/]+", "", unicodedata.normalize("NFKC", text)).upper()
-    if not letters or not all("A" <= letter <= "Z" for letter in letters):
-        return None
-    return sorted({ord(letter) - ord("A") for letter in letters})
-
-
-def letters_of(indexes: list[int]) -> str:
-    return "".join(chr(ord("A") + i) for i in sorted(indexes))
-
-
-def parse_alternatives(text: str) -> list[str]:
-    """The accepted answers of one blank, separated by "|"."""
-    return [answer.strip() for answer in re.split(r"[|｜]", text) if answer.strip()]
-
-
-def parse_blanks(text: str) -> list[list[str]]:
-    """Answers per blank: blanks separated by ";" (a trailing one is ignored), alternatives by "|"."""
-    text = text.strip().rstrip(";；").strip()
-    if not text:
-        return []
-    return [parse_alternatives(part) for part in re.split(r"[;；]", text)]
-
-
-def format_blanks(blanks: list[list[str]], separator: str = "；") -> str:
-    return separator.join("|".join(answers) for answers in blanks)
-
-
-def parse_truefalse(text: str) -> bool | None:
-    word = unicodedata.normalize("NFKC", text).strip().upper()
-    if word in TRUE_WORDS:
-        return True
-    if word in FALSE_WORDS:
-        return False
-    return None
+def excel_label(model: type[Question]) -> str:
+    """单选, 多选 …: the 题型 column's word for a type (单选题 is accepted too)."""
+    return model.type_label.removesuffix("题")
 
 
 def normalise_stem(stem: str) -> str:
     """The stem as compared for duplicates: without any whitespace."""
     return re.sub(r"\s+", "", stem)
-
-
-KNOWLEDGE_POINT_MAX_LENGTH = KnowledgePoint._meta.get_field("name").max_length
-
-
-def split_names(text: str) -> list[str]:
-    """Knowledge-point names separated by "、" (or a comma), without blanks or repeats."""
-    names = (name.strip() for name in re.split(r"[、,，]", text))
-    return list(dict.fromkeys(name for name in names if name))
-
-
-def knowledge_points_named(names: list[str]) -> list[KnowledgePoint]:
-    """The knowledge points of ``names``, creating the missing ones (in the order given)."""
-    KnowledgePoint.objects.bulk_create(
-        [KnowledgePoint(name=name) for name in names], ignore_conflicts=True
-    )
-    found = {point.name: point for point in KnowledgePoint.objects.filter(name__in=names)}
-    return [found[name] for name in names]
 
 
 def normalise_path(text: str) -> str:
@@ -254,7 +163,6 @@ GENERAL_HELP = [
     "导入前会检查全部行:只要有一处错误,整个文件都不会导入,并列出所有错误所在的行和列。",
 ]
 
-HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 COLUMN_WIDTHS = {
     "题干": 50,
     "答案": 16,
@@ -266,18 +174,10 @@ COLUMN_WIDTHS = {
 }
 
 
-def _style_header(sheet) -> None:
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-        cell.fill = HEADER_FILL
-    sheet.freeze_panes = "A2"
-    for index, header in enumerate(HEADERS, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = COLUMN_WIDTHS.get(header, 10)
-
-
 def _add_choice_lists(sheet) -> None:
     """Drop-down lists for 题型 and 状态 (typing other text is still allowed, and checked)."""
-    for header, choices in (("题型", TYPE_LABELS.values()), ("状态", ["草稿", "已发布"])):
+    types = [excel_label(model) for model in QUESTION_TYPES.values()]
+    for header, choices in (("题型", types), ("状态", ["草稿", "已发布"])):
         validation = DataValidation(
             type="list", formula1=f'"{",".join(choices)}"', showErrorMessage=False
         )
@@ -289,33 +189,21 @@ def _add_choice_lists(sheet) -> None:
 def _question_sheet(workbook: Workbook):
     sheet = workbook.active
     sheet.title = SHEET_NAME
-    sheet.append(HEADERS)
-    _style_header(sheet)
+    sheet.append(header_row(sheet, HEADERS, [COLUMN_WIDTHS.get(h, 10) for h in HEADERS]))
+    sheet.freeze_panes = "A2"
     return sheet
 
 
 def _help_sheet(workbook: Workbook) -> None:
     sheet = workbook.create_sheet(HELP_SHEET_NAME)
-    sheet.append(["列", "是否必填", "说明"])
+    sheet.append(header_row(sheet, ["列", "是否必填", "说明"], (14, 14, 90)))
     for row in COLUMN_HELP:
         sheet.append(list(row))
     sheet.append([])
     for line in GENERAL_HELP:
         sheet.append(["注意", "", line])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-        cell.fill = HEADER_FILL
-    for width, letter in zip((14, 14, 90), "ABC", strict=True):
-        sheet.column_dimensions[letter].width = width
     for row in sheet.iter_rows(min_row=2):
         row[2].alignment = Alignment(wrap_text=True, vertical="top")
-
-
-def workbook_bytes(workbook: Workbook) -> bytes:
-    """The .xlsx file of ``workbook``, for a download response."""
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 def build_template() -> bytes:
@@ -329,32 +217,20 @@ def build_template() -> bytes:
 # Export ---------------------------------------------------------------------------------------
 
 
-def _answer_text(question: Question) -> str:
-    if isinstance(question, SingleChoiceQuestion):
-        return letters_of([question.correct])
-    if isinstance(question, MultipleChoiceQuestion):
-        return letters_of(question.correct)
-    if isinstance(question, TrueFalseQuestion):
-        return "正确" if question.correct else "错误"
-    if isinstance(question, FillBlankQuestion):
-        return format_blanks(question.blanks)
-    return question.rubric
-
-
 def _number(value: Decimal) -> int | float:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
 def export_row(question: Question) -> list[Any]:
     """The template's columns for one question (of its concrete type)."""
-    options = list(getattr(question, "options", []))[: len(OPTION_LETTERS)]
+    options = question.shown_options(list(range(question.option_count())))[: len(OPTION_LETTERS)]
     article = question.source_article
     return [
-        TYPE_LABELS[_type_key(type(question))],
+        excel_label(type(question)),
         question.stem,
         *options,
         *[""] * (len(OPTION_LETTERS) - len(options)),
-        _answer_text(question),
+        question.excel_answer(),
         question.explanation,
         question.difficulty,
         _number(question.points),
@@ -365,10 +241,6 @@ def export_row(question: Question) -> list[Any]:
         question.source_reference,
         STATUS_LABELS.get(question.status, ""),
     ]
-
-
-def _type_key(model: type[Question]) -> str:
-    return next(key for key, cls in QUESTION_TYPES.items() if cls is model)
 
 
 def _chunks(items: list, size: int = 500):
@@ -396,19 +268,12 @@ def _ids_of(questions) -> list[int]:
     return [question.pk for question in questions]
 
 
-def _write_text_cell(sheet, row: int, column: int, value: Any) -> None:
-    cell = sheet.cell(row=row, column=column, value=value)
-    if isinstance(value, str) and value.startswith("="):
-        cell.data_type = "s"  # text that looks like a formula stays text
-
-
 def export_questions(queryset) -> bytes:
     """The questions of ``queryset`` (a queryset or search results, any type) as an import file."""
     workbook = Workbook()
     sheet = _question_sheet(workbook)
-    for row, question in enumerate(_concrete_questions(_ids_of(queryset)), start=2):
-        for column, value in enumerate(export_row(question), start=1):
-            _write_text_cell(sheet, row, column, value)
+    for question in _concrete_questions(_ids_of(queryset)):
+        sheet.append(safe_row(sheet, export_row(question)))
     return workbook_bytes(workbook)
 
 
@@ -419,90 +284,18 @@ def max_upload_bytes() -> int:
     return getattr(settings, "QUESTION_IMPORT_MAX_BYTES", DEFAULT_MAX_BYTES)
 
 
-def file_size(file: IO[bytes]) -> int:
-    """Size of an uploaded or in-memory file, without reading it."""
-    size = getattr(file, "size", None)
-    if size is not None:
-        return size
-    position = file.tell()
-    file.seek(0, 2)
-    size = file.tell()
-    file.seek(position)
-    return size
-
-
-def _size_error(file: IO[bytes]) -> RowError | None:
-    limit = max_upload_bytes()
-    if file_size(file) > limit:
-        size = f"{limit / (1024 * 1024):g} MB" if limit >= 1024 * 1024 else f"{limit} 字节"
-        return RowError(f"文件过大:超过上限 {size},请分批导入。")
-    return None
-
-
-INVALID_FILE = RowError("文件不是有效的 Excel(.xlsx)文件")
-
-
-def _header_errors(header: tuple) -> list[RowError]:
-    """Every header cell that is not the template's, and any extra column."""
-    errors = []
-    cells = [cell_text(value) for value in header]
-    for index, expected in enumerate(HEADERS):
-        actual = cells[index] if index < len(cells) else ""
-        letter = get_column_letter(index + 1)
-        if not actual:
-            errors.append(RowError(f"缺少表头“{expected}”", 1, letter, expected))
-        elif actual != expected:
-            errors.append(RowError(f"表头应为“{expected}”,实际为“{actual}”", 1, letter, expected))
-    for index in range(len(HEADERS), len(cells)):
-        if cells[index]:
-            letter = get_column_letter(index + 1)
-            errors.append(
-                RowError(f"多余的列“{cells[index]}”,请按模板删除", 1, letter, cells[index])
-            )
-    return errors
-
-
-def _data_rows(sheet) -> tuple[list[tuple[int, dict[str, str]]], list[RowError]]:
-    """(Excel row number, header → text) of every non-empty row below the header."""
-    rows: list[tuple[int, dict[str, str]]] = []
-    iterator = sheet.iter_rows(values_only=True)
-    header = next(iterator, ())
-    if not any(cell_text(value) for value in header):
-        return [], [RowError("第1行没有表头,请使用下载的模板填写", 1)]
-    errors = _header_errors(header)
-    if errors:
-        return [], errors
-    for number, values in enumerate(iterator, start=2):
-        texts = [cell_text(value) for value in values[: len(HEADERS)]]
-        if not any(texts):
-            continue
-        if len(rows) == MAX_ROWS:
-            return [], [RowError(f"题目超过 {MAX_ROWS} 行的上限,请分成多个文件导入。")]
-        texts += [""] * (len(HEADERS) - len(texts))
-        rows.append((number, dict(zip(HEADERS, texts, strict=True))))
-    if not rows:
-        errors.append(RowError("文件中没有题目(第二行起为空)。"))
-    return rows, errors
-
-
 def read_rows(file: IO[bytes]) -> tuple[list[tuple[int, dict[str, str]]], list[RowError]]:
-    """The data rows of an upload, or the errors that stop it from being read at all."""
-    if error := _size_error(file):
-        return [], [error]
-    try:
-        workbook = load_workbook(file, read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds (zip, XML, key, value errors) on bad input
-        return [], [INVALID_FILE]
-    try:
-        sheet = (
-            workbook[SHEET_NAME] if SHEET_NAME in workbook.sheetnames else workbook.worksheets[0]
-        )
-        return _data_rows(sheet)
-    except Exception:  # a read-only sheet is parsed lazily, while iterating
-        logger.info("Unreadable question import file", exc_info=True)
-        return [], [INVALID_FILE]
-    finally:
-        workbook.close()
+    """The data rows of an upload as text, or the errors that stop it from being read at all."""
+    found = read_sheets(file, [SHEET], max_bytes=max_upload_bytes())
+    if found.errors:
+        return [], found.errors
+    rows = [
+        (number, {header: cell_text(value) for header, value in values.items()})
+        for number, values in found.rows[SHEET_NAME]
+    ]
+    if not rows:
+        return [], [RowError("文件中没有题目(第二行起为空)。")]
+    return rows, []
 
 
 # Validating rows ------------------------------------------------------------------------------
@@ -519,8 +312,6 @@ class Lookups:
 
     @classmethod
     def load(cls, rows: list[tuple[int, dict[str, str]]]) -> "Lookups":
-        from content.models import RegulationArticle, RegulationPage
-
         titles = {_regulation_title(values["依据文件"]) for _, values in rows} - {""}
         pages = RegulationPage.objects.filter(title__in=titles).order_by("-live", "pk")
         regulations: dict[str, list] = defaultdict(list)
@@ -562,23 +353,23 @@ class RowReader:
         self.errors.append(RowError(message, self.number, column_letter(header), header))
 
     def read(self) -> Draft | None:
-        kind = self._kind()
+        model = self._model()
         stem = self.values["题干"]
         if not stem:
             self.error("题干", "题干不能为空")
         common = self._common_fields()
-        specific = self._specific_fields(kind, stem) if kind else None
+        specific = self._specific_fields(model, stem) if model else None
         points = self._knowledge_points()
         if self.errors or specific is None:
             return None
-        question = QUESTION_TYPES[kind](stem=stem, **common, **specific)
+        question = model(stem=stem, **common, **specific)
         self._model_clean(question)
         return None if self.errors else Draft(self.number, question, points)
 
-    def _kind(self) -> str | None:
+    def _model(self) -> type[Question] | None:
         label = self.values["题型"].removesuffix("题")
-        kind = next((key for key, text in TYPE_LABELS.items() if text == label), None)
-        if kind is None:
+        model = next((m for m in QUESTION_TYPES.values() if excel_label(m) == label), None)
+        if model is None:
             shown = self.values["题型"]
             self.error(
                 "题型",
@@ -586,7 +377,7 @@ class RowReader:
                 if shown
                 else "题型不能为空",
             )
-        return kind
+        return model
 
     def _common_fields(self) -> dict[str, Any]:
         return {
@@ -667,91 +458,43 @@ class RowReader:
     def _knowledge_points(self) -> list[str]:
         names = split_names(self.values["知识点"])
         for name in names:
-            if len(name) > KNOWLEDGE_POINT_MAX_LENGTH:
+            if len(name) > KnowledgePoint.MAX_LENGTH:
                 self.error(
-                    "知识点", f"知识点“{name}”过长,不能超过 {KNOWLEDGE_POINT_MAX_LENGTH} 个字"
+                    "知识点", f"知识点“{name}”过长,不能超过 {KnowledgePoint.MAX_LENGTH} 个字"
                 )
         return names
 
     # Type-specific columns ---------------------------------------------------------------------
 
-    def _specific_fields(self, kind: str, stem: str) -> dict[str, Any] | None:
-        options = self._options(kind)
+    def _specific_fields(self, model: type[Question], stem: str) -> dict[str, Any] | None:
+        """The type's own fields, read by the type from the option and answer columns."""
+        options = self._options(model)
         answer = self.values["答案"]
-        if not answer:
-            self.error(
-                "答案", "简答题的答案(评分要点)不能为空" if kind == "essay" else "答案不能为空"
-            )
+        if options is None and answer:
+            return None  # the options' error says what is wrong
+        try:
+            return model.excel_fields(stem=stem, options=options or [], answer=answer)
+        except AnswerError as problem:
+            self.error(problem.column, str(problem))
             return None
-        if kind in ("single", "multiple"):
-            return self._choice(kind, options, answer) if options is not None else None
-        if kind == "truefalse":
-            return self._truefalse(answer)
-        if kind == "fill":
-            return self._fill(stem, answer)
-        return {"rubric": answer}
 
-    def _options(self, kind: str) -> list[str] | None:
+    def _options(self, model: type[Question]) -> list[str] | None:
         texts = [self.values[header] for header in OPTION_HEADERS]
         filled = [i for i, text in enumerate(texts) if text]
-        if kind not in ("single", "multiple"):
+        if not model.has_options:
             if filled:
                 self.error(OPTION_HEADERS[filled[0]], "只有单选题和多选题可以填写选项")
-            return None
+                return None
+            return []
         count = filled[-1] + 1 if filled else 0
         gaps = [i for i in range(count) if not texts[i]]
         if gaps:
             self.error(OPTION_HEADERS[gaps[0]], "选项须从选项A起连续填写,中间不能留空")
             return None
         if count < 2:
-            self.error("选项A", f"{TYPE_LABELS[kind]}题至少需要两个选项")
+            self.error("选项A", f"{model.type_label}至少需要两个选项")
             return None
         return texts[:count]
-
-    def _choice(self, kind: str, options: list[str], answer: str) -> dict[str, Any] | None:
-        indexes = parse_letters(answer)
-        if indexes is None:
-            self.error(
-                "答案", f"答案“{answer}”无效,应为选项字母,如 {'B' if kind == 'single' else 'ACD'}"
-            )
-            return None
-        outside = [i for i in indexes if i >= len(options)]
-        if outside:
-            self.error(
-                "答案", f"答案“{letters_of(outside)}”不在已填写的选项中(共 {len(options)} 个选项)"
-            )
-            return None
-        if kind == "single":
-            if len(indexes) != 1:
-                self.error("答案", "单选题只能有一个正确答案")
-                return None
-            return {"options": options, "correct": indexes[0]}
-        if len(indexes) < 2:
-            self.error("答案", "多选题至少需要两个正确答案")
-            return None
-        return {"options": options, "correct": indexes}
-
-    def _truefalse(self, answer: str) -> dict[str, Any] | None:
-        value = parse_truefalse(answer)
-        if value is None:
-            self.error("答案", f"判断题答案“{answer}”无效,应为正确或错误")
-            return None
-        return {"correct": value}
-
-    def _fill(self, stem: str, answer: str) -> dict[str, Any] | None:
-        blanks = parse_blanks(answer)
-        empty = [i for i, answers in enumerate(blanks, start=1) if not answers]
-        if empty:
-            self.error("答案", f"第 {empty[0]} 个空没有填写答案")
-            return None
-        expected = stem.count(BLANK_MARK)
-        if expected == 0:
-            self.error("题干", "填空题题干中没有表示空的“____”(四个下划线)")
-            return None
-        if expected != len(blanks):
-            self.error("答案", f"题干有 {expected} 个空(“____”),答案却有 {len(blanks)} 个空")
-            return None
-        return {"blanks": blanks}
 
     def _model_clean(self, question: Question) -> None:
         """The model's own rules (field limits and ``clean()``), reported on the right column."""

@@ -1,9 +1,9 @@
-"""Grading: pure functions from an answer key and a response to a score. No database.
+"""Grading: pure functions from a question's key and a stored response to a score. No database.
 
-A key is the plain dict ``Question.key()`` returns; a response is what the browser saved:
-single → option index, multiple → list of option indexes, truefalse → bool, fill → list of
-strings (one per blank), essay → text. Indexes always refer to the question's own option order,
-never to the shuffled order the learner saw.
+Each question type grades with its own function here (``Question.grade`` picks it). Stored
+responses: single → option index, multiple → list of option indexes, truefalse → bool, fill →
+list of strings (one per blank), essay → text. Indexes always refer to the question's own option
+order, never to the shuffled order the learner saw.
 """
 
 import re
@@ -54,20 +54,40 @@ def normalize_text(text: str) -> str:
     return PUNCTUATION.sub("", text)
 
 
-def grade(key: dict, response, points: Decimal, *, multiple_rule: str = "partial") -> Grade:
-    """Score one response against its key, out of ``points``."""
-    kind = key["type"]
-    if kind == "essay":
-        return Grade(Decimal(0), None)
-    if response is None or response == "" or response == []:
-        return Grade(Decimal(0), False)
-    if kind == "multiple":
-        return _grade_multiple(set(key["correct"]), response, points, multiple_rule)
-    if kind == "fill":
-        fraction = _fill_fraction(key["blanks"], response)
-        return Grade(_round(points * fraction), fraction == 1)
-    right = _as_int(response) == key["correct"] if kind == "single" else response is key["correct"]
+def is_blank(response) -> bool:
+    """No answer at all: nothing saved, an empty text or an empty choice."""
+    return response is None or response == "" or response == []
+
+
+def grade_single(correct: int, response, points: Decimal) -> Grade:
+    right = not is_blank(response) and _as_int(response) == correct
     return Grade(points if right else Decimal(0), right)
+
+
+def grade_truefalse(correct: bool, response, points: Decimal) -> Grade:
+    """Booleans only: a string "false" is not an answer."""
+    right = response is correct
+    return Grade(points if right else Decimal(0), right)
+
+
+def grade_multiple(correct: list[int], response, points: Decimal, rule: str = "partial") -> Grade:
+    """All right: full points; otherwise by the quiz's rule (partial, penalty or all)."""
+    if is_blank(response):
+        return Grade(Decimal(0), False)
+    return _grade_multiple(set(correct), response, points, rule)
+
+
+def grade_fill(blanks: list[list[str]], response, points: Decimal) -> Grade:
+    """Each blank accepts any of its answers, normalised; right blanks earn their share."""
+    if is_blank(response):
+        return Grade(Decimal(0), False)
+    fraction = _fill_fraction(blanks, response)
+    return Grade(_round(points * fraction), fraction == 1)
+
+
+def ungraded() -> Grade:
+    """An essay waits for a marker."""
+    return Grade(Decimal(0), None)
 
 
 def _grade_multiple(correct: set[int], response, points: Decimal, rule: str) -> Grade:

@@ -6,16 +6,8 @@ shuffled order, their own saved answer); nothing here reads a key or an explanat
 
 from dataclasses import dataclass, field
 
+from quizzes.formats import OPTION_LETTERS
 from quizzes.models import AttemptQuestion
-from quizzes.models.bank import OPTION_LETTERS
-
-TYPE_NAMES = {
-    "singlechoicequestion": ("single", "单选题"),
-    "multiplechoicequestion": ("multiple", "多选题"),
-    "truefalsequestion": ("truefalse", "判断题"),
-    "fillblankquestion": ("fill", "填空题"),
-    "essayquestion": ("essay", "简答题"),
-}
 
 
 @dataclass
@@ -31,6 +23,8 @@ class PaperItem:
     position: int
     kind: str
     kind_label: str
+    template: str  # the question type's answer widget
+    input_type: str  # choice questions: radio or checkbox
     points: object
     stem_parts: list[str]
     options: list[Option] = field(default_factory=list)
@@ -41,28 +35,28 @@ class PaperItem:
 
 
 def paper_item(row: AttemptQuestion) -> PaperItem:
+    """What the page shows of one paper row; the question's type decides every detail."""
     question = row.question
-    kind, label = TYPE_NAMES[question._meta.model_name]
-    item = PaperItem(
+    shown = question.shown_response(row.response, row.option_order)
+    chosen = set(shown if isinstance(shown, list) else [shown])
+    parts = question.stem_parts()
+    return PaperItem(
         position=row.position,
-        kind=kind,
-        kind_label=label,
+        kind=question.kind,
+        kind_label=question.type_label,
+        template=question.response_template,
+        input_type=question.input_type,
         points=row.points,
-        stem_parts=question.stem.split("____") if kind == "fill" else [question.stem],
+        stem_parts=parts,
+        options=[
+            Option(i, OPTION_LETTERS[i], text, i in chosen)
+            for i, text in enumerate(question.shown_options(row.option_order))
+        ],
+        answer=shown,
         flagged=row.flagged,
-        answered=answered(row.response),
+        answered=question.is_answered(row.response),
+        segments=_fill_segments(parts, shown if isinstance(shown, list) else []),
     )
-    shown = shown_response(row)
-    if kind in ("single", "multiple"):
-        chosen = set(shown if isinstance(shown, list) else [shown])
-        item.options = [
-            Option(i, OPTION_LETTERS[i], question.options[original], i in chosen)
-            for i, original in enumerate(row.option_order)
-        ]
-    item.answer = shown
-    if kind == "fill":
-        item.segments = _fill_segments(item.stem_parts, shown or [])
-    return item
 
 
 def _fill_segments(parts: list[str], values: list) -> list[tuple[str, str | None]]:
@@ -72,35 +66,6 @@ def _fill_segments(parts: list[str], values: list) -> list[tuple[str, str | None
     return [(part, values[i] if i < blanks else None) for i, part in enumerate(parts)]
 
 
-def answered(response) -> bool:
-    if response is None or response == "":
-        return False
-    if isinstance(response, list):
-        return any(str(v).strip() for v in response)
-    return True
-
-
-def shown_response(row: AttemptQuestion):
-    """The saved response with option indexes mapped back to the order this learner saw."""
-    response = row.response
-    if response is None or not row.option_order:
-        return response
-    to_shown = {original: shown for shown, original in enumerate(row.option_order)}
-    if isinstance(response, list):
-        return sorted(to_shown[i] for i in response if i in to_shown)
-    return to_shown.get(response)
-
-
 def response_display(row: AttemptQuestion) -> str:
     """The learner's answer as text for the review (letters in their own order)."""
-    shown = shown_response(row)
-    if not answered(row.response):
-        return "未作答"
-    if row.option_order:
-        shown = shown if isinstance(shown, list) else [shown]
-        return "".join(OPTION_LETTERS[i] for i in shown)
-    if isinstance(shown, bool):
-        return "正确" if shown else "错误"
-    if isinstance(shown, list):
-        return ";".join(str(v) or "(空)" for v in shown)
-    return str(shown)
+    return row.question.response_text(row.response, row.option_order)

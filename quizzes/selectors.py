@@ -1,12 +1,26 @@
-"""Read-side queries for quizzes: the blueprint's question pools, papers, results, history."""
+"""Read-side queries for quizzes: the blueprint's question pools, papers, results, history, a
+quiz's statistics, and which question each practice mode shows next."""
 
+import random
 from collections import defaultdict
+from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Q
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q, QuerySet
 
-from quizzes import drawing
-from quizzes.models import Attempt, AttemptQuestion, Question, Quiz
+from quizzes import drawing, statistics
+from quizzes.models import (
+    QUESTION_TYPES,
+    Attempt,
+    AttemptQuestion,
+    Category,
+    Favourite,
+    PracticeProgress,
+    Question,
+    Quiz,
+    WrongAnswer,
+)
 from quizzes.models.bank import regulation_category_paths
 
 
@@ -113,3 +127,145 @@ def attempt_summary(user, quizzes: list[Quiz]) -> dict[int, dict]:
         ):
             entry["best"] = attempt.percent
     return summary
+
+
+# Practice ------------------------------------------------------------------------------------------
+
+PRACTICE_MODES = {
+    "sequential": "顺序练习",
+    "random": "随机练习",
+    "chapter": "章节练习",
+    "wrong": "错题重练",
+    "favourites": "我的收藏",
+}
+
+
+@dataclass
+class PracticeStep:
+    question: Question | None
+    index: int  # 0-based position in the sequence
+    total: int
+
+
+def practice_bank(category: Category | None) -> QuerySet:
+    questions = Question.objects.non_polymorphic().published()
+    if category:
+        questions = questions.filter(category.subtree_q(prefix="category__"))
+    return questions.order_by("category__path", "pk")
+
+
+def practice_sequence(mode: str, user, category: Category | None) -> list[int]:
+    """The ordered question ids this mode walks through."""
+    if mode == "wrong":
+        entries = WrongAnswer.objects.filter(
+            user=user, cleared_at=None, question__status="published"
+        )
+        return list(entries.order_by("last_wrong_at").values_list("question_id", flat=True))
+    if mode == "favourites":
+        return list(
+            Favourite.objects.filter(user=user)
+            .order_by("-created_at")
+            .values_list("question_id", flat=True)
+        )
+    return list(practice_bank(category).values_list("pk", flat=True))
+
+
+def practice_step(
+    mode: str, user, category: Category | None, index: int | None, rng=random
+) -> PracticeStep:
+    ids = practice_sequence(mode, user, category)
+    if not ids:
+        return PracticeStep(None, 0, 0)
+    if mode == "random":
+        index = rng.randrange(len(ids))
+    elif index is None:
+        index = resume_position(user, category) if mode in ("sequential", "chapter") else 0
+    index = min(max(index, 0), len(ids) - 1)
+    question = Question.objects.select_related("category", "source_article__page").get(
+        pk=ids[index]
+    )
+    return PracticeStep(question, index, len(ids))
+
+
+def resume_position(user, category: Category | None) -> int:
+    progress = PracticeProgress.objects.filter(user=user, category=category).first()
+    return progress.position if progress else 0
+
+
+def practice_overview(user) -> dict:
+    return {
+        "bank_size": Question.objects.published().count(),
+        "wrong_open": WrongAnswer.objects.filter(user=user, cleared_at=None).count(),
+        "favourites": Favourite.objects.filter(user=user).count(),
+        "categories": list(Category.objects.filter(parent=None).order_by("sort_order", "name")),
+    }
+
+
+# Statistics ----------------------------------------------------------------------------------------
+
+
+def question_type_labels() -> dict[int, str]:
+    """Content type id → 单选题 / 多选题 …, from the content type cache."""
+    models = ContentType.objects.get_for_models(*QUESTION_TYPES.values(), for_concrete_models=False)
+    return {ct.pk: model.type_label for model, ct in models.items()}
+
+
+@dataclass(frozen=True)
+class ItemRow:
+    number: int
+    question_id: int
+    stem: str
+    type_label: str
+    stats: statistics.ItemStats
+
+
+@dataclass(frozen=True)
+class QuizReport:
+    quiz: Quiz
+    summary: statistics.Summary
+    items: list[ItemRow]
+
+
+def quiz_report(quiz: Quiz) -> QuizReport:
+    """Summary and item analysis of a quiz's finished attempts, in a constant number of queries."""
+    finished = Attempt.objects.filter(quiz=quiz, status=Attempt.Status.FINISHED)
+    results = [
+        statistics.AttemptResult(
+            user_id=user_id,
+            score=None if pending else score,
+            max_score=max_score,
+            passed=None if pending else passed,
+        )
+        for user_id, score, max_score, passed, pending in finished.values_list(
+            "user_id", "score", "max_score", "passed", "pending_marking"
+        )
+    ]
+    items = statistics.item_analysis(_item_scores(finished.filter(pending_marking=False)))
+    return QuizReport(quiz, statistics.summarize(results), _item_rows(items))
+
+
+def _item_scores(attempts) -> list[dict]:
+    """One {question id: (score, points)} per graded attempt (one query)."""
+    papers: dict[int, dict] = {}
+    rows = AttemptQuestion.objects.filter(attempt__in=attempts).values_list(
+        "attempt_id", "question_id", "score", "points"
+    )
+    for attempt_id, question_id, score, points in rows:
+        papers.setdefault(attempt_id, {})[question_id] = (score, points)
+    return list(papers.values())
+
+
+def _item_rows(items: dict[int, statistics.ItemStats]) -> list[ItemRow]:
+    """Rows in paper order: by question type (单选 … 简答), then by question id."""
+    labels = question_type_labels()
+    order = {model.type_label: i for i, model in enumerate(QUESTION_TYPES.values())}
+    questions = Question.objects.non_polymorphic().filter(pk__in=list(items))
+    found = {
+        pk: (stem, labels.get(ct, "题目"))
+        for pk, stem, ct in questions.values_list("pk", "stem", "polymorphic_ctype_id")
+    }
+    ids = sorted(items, key=lambda pk: (order.get(found.get(pk, ("", ""))[1], 99), pk))
+    return [
+        ItemRow(n, pk, *found.get(pk, ("(题目已删除)", "")), items[pk])
+        for n, pk in enumerate(ids, start=1)
+    ]

@@ -1,22 +1,22 @@
 from django.urls import path
 
-from quizzes import views, views_practice
+from quizzes.views import attempts, practice
 
 app_name = "quizzes"
 
 urlpatterns = [
-    path("", views.quiz_list, name="list"),
-    path("history/", views.history, name="history"),
-    path("practice/", views_practice.home, name="practice"),
-    path("practice/answer/", views_practice.answer, name="practice_answer"),
-    path("practice/favourite/", views_practice.favourite, name="favourite"),
-    path("practice/wrong-book/", views_practice.wrong_book, name="wrong_book"),
-    path("practice/<str:mode>/", views_practice.question, name="practice_question"),
-    path("attempts/<int:pk>/", views.attempt_page, name="attempt"),
-    path("attempts/<int:pk>/save/", views.save, name="save"),
-    path("attempts/<int:pk>/state/", views.state, name="state"),
-    path("attempts/<int:pk>/finish/", views.finish, name="finish"),
-    path("attempts/<int:pk>/result/", views.result, name="result"),
-    path("<str:slug>/", views.quiz_detail, name="detail"),
-    path("<str:slug>/start/", views.start, name="start"),
+    path("", attempts.quiz_list, name="list"),
+    path("history/", attempts.history, name="history"),
+    path("practice/", practice.home, name="practice"),
+    path("practice/answer/", practice.answer, name="practice_answer"),
+    path("practice/favourite/", practice.favourite, name="favourite"),
+    path("practice/wrong-book/", practice.wrong_book, name="wrong_book"),
+    path("practice/<str:mode>/", practice.question, name="practice_question"),
+    path("attempts/<int:pk>/", attempts.attempt_page, name="attempt"),
+    path("attempts/<int:pk>/save/", attempts.save, name="save"),
+    path("attempts/<int:pk>/state/", attempts.state, name="state"),
+    path("attempts/<int:pk>/finish/", attempts.finish, name="finish"),
+    path("attempts/<int:pk>/result/", attempts.result, name="result"),
+    path("<str:slug>/", attempts.quiz_detail, name="detail"),
+    path("<str:slug>/start/", attempts.start, name="start"),
 ]

@@ -1,39 +1,33 @@
-"""Wagtail hooks of the quizzes app: the question bank ("题库") here, the quiz admin
-("测试管理") in ``quizzes.admin_quizzes``."""
+"""Registers the quizzes app in the Wagtail admin; the admin itself is in ``quizzes.admin``."""
 
 from wagtail import hooks
-from wagtail.admin.ui.components import Component
+from wagtail.admin.viewsets.base import ViewSetGroup
 
-import quizzes.admin_quizzes  # noqa: F401 (registers the quiz admin's hooks)
-from quizzes.views_admin import QuestionBankGroup
+from quizzes import permissions
+from quizzes.admin.bank import QuestionBankGroup
+from quizzes.admin.choosers import question_chooser_viewset
+from quizzes.admin.dashboard import ToDoPanel
+from quizzes.admin.marking import MarkingViewSet
+from quizzes.admin.quizzes import QuizViewSet
+from quizzes.admin.statistics import StatisticsViewSet
+
+
+class QuizAdminGroup(ViewSetGroup):
+    menu_label = "测试管理"
+    menu_icon = "list-ol"
+    menu_name = "quiz-admin"
+    menu_order = 260
+    items = (QuizViewSet(), MarkingViewSet(), StatisticsViewSet())
 
 
 @hooks.register("register_admin_viewset")
-def register_question_bank():
-    return QuestionBankGroup()
+def register_admin():
+    return [QuestionBankGroup(), QuizAdminGroup(), question_chooser_viewset]
 
 
-class ToDoPanel(Component):
-    """The administrator's dashboard: questions waiting for review and essays waiting for a mark."""
-
-    name = "quiz_todo"
-    order = 50
-    template_name = "quizzes/admin/todo_panel.html"
-
-    def get_context_data(self, parent_context):
-        from quizzes.models import AttemptQuestion, Question
-
-        user = parent_context["request"].user
-        return {
-            "review_count": Question.objects.filter(status=Question.Status.NEEDS_REVIEW).count()
-            if user.has_perm("quizzes.change_question")
-            else None,
-            "marking_count": AttemptQuestion.objects.filter(
-                score__isnull=True, attempt__status="finished"
-            ).count()
-            if user.has_perm("quizzes.change_attempt")
-            else None,
-        }
+@hooks.register("register_permissions")
+def register_attempt_permissions():
+    return permissions.grantable_permissions()
 
 
 @hooks.register("construct_homepage_panels")

@@ -1,20 +1,19 @@
 from quizzes.models.attempts import Attempt, AttemptQuestion
-from quizzes.models.bank import (
+from quizzes.models.bank import AnswerError, Category, KnowledgePoint, Question
+from quizzes.models.practice import Favourite, PracticeProgress, WrongAnswer
+from quizzes.models.quizzes import DrawRule, ExtraTime, Quiz, QuizQuestion
+from quizzes.models.types import (
     QUESTION_TYPES,
-    Category,
     EssayQuestion,
     FillBlankQuestion,
-    KnowledgePoint,
     MultipleChoiceQuestion,
-    Question,
     SingleChoiceQuestion,
     TrueFalseQuestion,
 )
-from quizzes.models.practice import Favourite, PracticeProgress, WrongAnswer
-from quizzes.models.quizzes import DrawRule, ExtraTime, Quiz, QuizQuestion
 
 __all__ = [
     "QUESTION_TYPES",
+    "AnswerError",
     "Attempt",
     "AttemptQuestion",
     "Category",

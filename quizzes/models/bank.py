@@ -1,4 +1,5 @@
-"""The question bank: a category tree, knowledge-point tags and polymorphic question types."""
+"""The question bank: a category tree, knowledge-point tags and the base of the polymorphic
+question types (``quizzes.models.types``)."""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -10,7 +11,13 @@ from polymorphic.models import PolymorphicModel
 from polymorphic.query import PolymorphicQuerySet
 from wagtail.search import index
 
-OPTION_LETTERS = "ABCDEF"  # the Excel template has 选项A–F
+
+class AnswerError(ValueError):
+    """An answer typed in the Excel import's format that its question type refuses."""
+
+    def __init__(self, message: str, *, column: str = "答案") -> None:
+        super().__init__(message)
+        self.column = column
 
 
 class Category(models.Model):
@@ -73,7 +80,9 @@ class Category(models.Model):
 
 
 class KnowledgePoint(models.Model):
-    name = models.CharField("知识点", max_length=40, unique=True)
+    MAX_LENGTH = 40
+
+    name = models.CharField("知识点", max_length=MAX_LENGTH, unique=True)
 
     class Meta:
         verbose_name = "知识点"
@@ -82,6 +91,13 @@ class KnowledgePoint(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @classmethod
+    def named(cls, names: list[str]) -> list["KnowledgePoint"]:
+        """The knowledge points of ``names``, creating the missing ones (in the order given)."""
+        cls.objects.bulk_create([cls(name=name) for name in names], ignore_conflicts=True)
+        found = {point.name: point for point in cls.objects.filter(name__in=names)}
+        return [found[name] for name in names]
 
 
 def article_fingerprint(article) -> str:
@@ -117,7 +133,6 @@ class Question(index.Indexed, PolymorphicModel):
         PUBLISHED = "published", "已发布"
         NEEDS_REVIEW = "needs_review", "待复核"
 
-    type_label = "题目"
     stem = models.TextField("题干")
     explanation = models.TextField("解析", blank=True)
     difficulty = models.PositiveSmallIntegerField(
@@ -192,6 +207,15 @@ class Question(index.Indexed, PolymorphicModel):
         )
         super().save(*args, **kwargs)
 
+    # What every type defines (quizzes.models.types) -------------------------------------------
+
+    kind = ""  # the type's key in URLs, in the Excel import and on the attempt page
+    type_label = "题目"
+    has_options = False
+    input_type = ""  # choice types: radio or checkbox
+    answer_fields: tuple[str, ...] = ()  # what the admin edits as this type's answer
+    response_template = ""  # how the attempt and practice pages ask for an answer
+
     @property
     def is_objective(self) -> bool:
         return True
@@ -206,12 +230,63 @@ class Question(index.Indexed, PolymorphicModel):
             return self.source_page.get_url(request), f"《{self.source_page.title}》"
         return None
 
+    def option_count(self) -> int:
+        return 0
+
+    def stem_parts(self) -> list[str]:
+        """The stem, cut where the learner types (one piece for most types)."""
+        return [self.stem]
+
+    def shown_options(self, order: list[int]) -> list[str]:
+        """The option texts in the order one learner sees them."""
+        return []
+
+    @staticmethod
+    def is_answered(response) -> bool:
+        if response is None or response == "":
+            return False
+        if isinstance(response, list):
+            return any(str(value).strip() for value in response)
+        return True
+
+    @classmethod
+    def clean_response(cls, raw, order: list[int]):
+        """What the browser sent (options in shown positions), as stored; raises ValueError,
+        TypeError or IndexError when it is no answer of this type. A class method: the hot
+        answer-save path never loads the question's own table."""
+        raise NotImplementedError
+
+    def shown_response(self, response, order: list[int]):
+        """A stored response in the positions this learner saw."""
+        return response
+
+    def response_text(self, response, order: list[int]) -> str:
+        """The learner's answer as text for the review (letters in their own order)."""
+        return str(response) if self.is_answered(response) else "未作答"
+
+    def grade(self, response, points, *, multiple_rule: str = "partial"):
+        """A ``grading.Grade`` of a stored response, out of ``points``."""
+        raise NotImplementedError
+
     def answer_display(self, order: list[int] | None = None) -> str:
         """The right answer as a learner reads it (with options in the learner's order)."""
         raise NotImplementedError
 
-    def key(self) -> dict:
-        """What grading needs, in plain data (see quizzes.grading)."""
+    def correct_response(self):
+        """A stored response that earns full points (an essay: its reference answer)."""
+        raise NotImplementedError
+
+    def wrong_response(self):
+        """A stored response that is wrong (for the demo's simulated learners)."""
+        raise NotImplementedError
+
+    def excel_answer(self) -> str:
+        """The 答案 column of the Excel file."""
+        raise NotImplementedError
+
+    @classmethod
+    def excel_fields(cls, *, stem: str, options: list[str], answer: str) -> dict:
+        """The type's own fields from the Excel columns; raises ``AnswerError``."""
         raise NotImplementedError
 
     @classmethod
@@ -223,135 +298,3 @@ class Question(index.Indexed, PolymorphicModel):
 
         own_type = ContentType.objects.get_for_model(cls, for_concrete_model=False)
         return cls.objects.non_polymorphic().filter(polymorphic_ctype=own_type)
-
-
-class ChoiceQuestion(Question):
-    """Shared fields of single- and multiple-choice questions."""
-
-    options = models.JSONField("选项", default=list)
-
-    class Meta:
-        abstract = True
-
-    def clean(self):
-        super().clean()
-        if not 2 <= len(self.options) <= len(OPTION_LETTERS):
-            raise ValidationError({"options": f"选项应为 2 到 {len(OPTION_LETTERS)} 个。"})
-        if any(not str(o).strip() for o in self.options):
-            raise ValidationError({"options": "选项内容不能为空。"})
-        if len(set(self.options)) != len(self.options):
-            raise ValidationError({"options": "选项内容不能重复。"})
-
-    def letters(self, indexes, order: list[int] | None = None) -> str:
-        order = order or list(range(len(self.options)))
-        return "".join(OPTION_LETTERS[order.index(i)] for i in sorted(indexes, key=order.index))
-
-
-class SingleChoiceQuestion(ChoiceQuestion):
-    type_label = "单选题"
-    correct = models.PositiveSmallIntegerField("正确选项序号", help_text="从 0 开始。")
-
-    class Meta:
-        verbose_name = "单选题"
-        verbose_name_plural = "单选题"
-
-    def clean(self):
-        super().clean()
-        if self.correct is not None and self.correct >= len(self.options):
-            raise ValidationError({"correct": "正确答案不在选项范围内。"})
-
-    def answer_display(self, order=None) -> str:
-        return self.letters([self.correct], order)
-
-    def key(self) -> dict:
-        return {"type": "single", "correct": self.correct}
-
-
-class MultipleChoiceQuestion(ChoiceQuestion):
-    type_label = "多选题"
-    correct = models.JSONField("正确选项序号", default=list, help_text="从 0 开始的序号列表。")
-
-    class Meta:
-        verbose_name = "多选题"
-        verbose_name_plural = "多选题"
-
-    def clean(self):
-        super().clean()
-        if len(set(self.correct)) < 2:
-            raise ValidationError({"correct": "多选题至少要有两个正确选项。"})
-        if any(not 0 <= i < len(self.options) for i in self.correct):
-            raise ValidationError({"correct": "正确答案不在选项范围内。"})
-
-    def answer_display(self, order=None) -> str:
-        return self.letters(self.correct, order)
-
-    def key(self) -> dict:
-        return {"type": "multiple", "correct": sorted(self.correct)}
-
-
-class TrueFalseQuestion(Question):
-    type_label = "判断题"
-    correct = models.BooleanField("正确答案", help_text="勾选表示该说法正确。")
-
-    class Meta:
-        verbose_name = "判断题"
-        verbose_name_plural = "判断题"
-
-    def answer_display(self, order=None) -> str:
-        return "正确" if self.correct else "错误"
-
-    def key(self) -> dict:
-        return {"type": "truefalse", "correct": self.correct}
-
-
-class FillBlankQuestion(Question):
-    type_label = "填空题"
-    blanks = models.JSONField(
-        "各空可接受答案", default=list, help_text="每个空一个列表,列出所有可接受的答案。"
-    )
-
-    class Meta:
-        verbose_name = "填空题"
-        verbose_name_plural = "填空题"
-
-    def clean(self):
-        super().clean()
-        if not self.blanks or any(not answers for answers in self.blanks):
-            raise ValidationError({"blanks": "每个空至少要有一个可接受的答案。"})
-        if self.stem and self.stem.count("____") != len(self.blanks):
-            raise ValidationError({"stem": "题干中“____”的个数必须与空的个数一致。"})
-
-    def answer_display(self, order=None) -> str:
-        return ";".join(answers[0] for answers in self.blanks)
-
-    def key(self) -> dict:
-        return {"type": "fill", "blanks": self.blanks}
-
-
-class EssayQuestion(Question):
-    type_label = "简答题"
-    rubric = models.TextField("评分要点")
-    reference_answer = models.TextField("参考答案", blank=True)
-
-    class Meta:
-        verbose_name = "简答题"
-        verbose_name_plural = "简答题"
-
-    @property
-    def is_objective(self) -> bool:
-        return False
-
-    def answer_display(self, order=None) -> str:
-        return self.reference_answer or self.rubric
-
-    def key(self) -> dict:
-        return {"type": "essay"}
-
-
-QUESTION_TYPES: dict[str, type[Question]] = {
-    "single": SingleChoiceQuestion,
-    "multiple": MultipleChoiceQuestion,
-    "truefalse": TrueFalseQuestion,
-    "fill": FillBlankQuestion,
-    "essay": EssayQuestion,
-}

@@ -3,8 +3,8 @@ import time
 import pytest
 from django.urls import reverse
 
-from learning import study
 from learning.models import ActiveStudy, LearnerProfile, Rank, Unit
+from learning.services import study
 from tests.factories import UserFactory
 from tests.learning import builders_study as builders
 

@@ -14,7 +14,6 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 from openpyxl import Workbook
 
-from learning.imports import PEOPLE_HEADERS, PEOPLE_SHEET, UNIT_HEADERS, UNIT_SHEET
 from learning.models import (
     ActiveStudy,
     AttendanceRecord,
@@ -27,7 +26,8 @@ from learning.models import (
     Unit,
     UnitAdministrator,
 )
-from learning.scoping import PLATFORM_ADMIN_GROUP
+from learning.permissions import PLATFORM_ADMIN_GROUP
+from learning.services.people_import import PEOPLE_HEADERS, PEOPLE_SHEET, UNIT_HEADERS, UNIT_SHEET
 from quizzes.models import Attempt, Quiz
 
 _numbers = itertools.count(1)

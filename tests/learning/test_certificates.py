@@ -10,7 +10,8 @@ import pytest
 from django.db import connection, connections
 from django.urls import reverse
 
-from learning import certificates, services
+from learning import certificate_pdf as certificates
+from learning import services
 from learning.models import Certificate, Enrollment
 from tests.learning import builders as b
 

@@ -9,9 +9,16 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from learning import imports, scoping
-from learning.imports import PEOPLE_HEADERS, UNIT_HEADERS, build_template, import_people
+from common.excel import INVALID_FILE, XLSX_CONTENT_TYPE, RowError
+from learning import permissions
 from learning.models import LearnerProfile, Rank, Unit
+from learning.services import people_import as imports
+from learning.services.people_import import (
+    PEOPLE_HEADERS,
+    UNIT_HEADERS,
+    build_template,
+    import_people,
+)
 from tests.factories import UserFactory
 from tests.learning import builders_people as b
 from tests.learning.builders_people import person_row, workbook
@@ -102,7 +109,7 @@ def test_wrong_file_type_is_refused(existing):
     assert "文件类型不正确" in run(csv).errors[0].message
     garbage = BytesIO(b"not a zip file")
     garbage.name = "人员.xlsx"
-    assert run(garbage).errors[0].message == imports.INVALID_FILE.message
+    assert run(garbage).errors[0].message == INVALID_FILE
 
 
 def test_oversized_file_is_refused(existing, settings):
@@ -214,7 +221,7 @@ def test_errors_name_their_sheet_row_and_column():
     """An error reads “人员”表 第3行 D列(职级类别):…."""
     error = imports.cell_error("人员", 3, "职级类别", "职级类别无效")
     assert str(error) == "“人员”表 第3行 D列(职级类别):职级类别无效"
-    assert str(imports.SheetError("文件过大")) == "文件过大"
+    assert str(RowError("文件过大")) == "文件过大"
 
 
 # Template and passwords -----------------------------------------------------------------------
@@ -245,7 +252,7 @@ def test_password_workbook_lists_usernames_and_passwords():
 
 @pytest.fixture
 def platform_client(client):
-    scoping.ensure_platform_admin_group()
+    permissions.ensure_platform_admin_group()
     client.force_login(b.platform_admin(UserFactory(is_staff=True)))
     return client
 
@@ -274,7 +281,7 @@ def test_admin_import_lists_errors_by_sheet_row_and_column(platform_client, exis
 def test_admin_template_download(platform_client):
     """The template downloads as an .xlsx attachment."""
     response = platform_client.get(reverse("people_import:template"))
-    assert response["Content-Type"] == imports.XLSX
+    assert response["Content-Type"] == XLSX_CONTENT_TYPE
     assert "attachment" in response["Content-Disposition"]
 
 

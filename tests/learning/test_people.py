@@ -6,14 +6,15 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
 
-from learning import people, scoping
+from learning import permissions
 from learning.models import LearnerProfile, Rank, Unit, UnitAdministrator
+from learning.services import people
 from tests.factories import UserFactory
 from tests.learning import builders_people as b
 
 pytestmark = pytest.mark.django_db
 
-MIDDLEWARE = "learning.people.RequirePasswordChangeMiddleware"
+MIDDLEWARE = "learning.middleware.RequirePasswordChangeMiddleware"
 NEW_PASSWORD = "Xin-Mima-2026!"
 
 
@@ -31,23 +32,23 @@ def tree():
 
 def test_platform_admins_are_superusers_or_members_of_the_group():
     """Superusers and members of 平台管理员 are platform administrators; others are not."""
-    assert scoping.is_platform_admin(UserFactory(is_superuser=True))
-    assert scoping.is_platform_admin(b.platform_admin(UserFactory()))
-    assert not scoping.is_platform_admin(UserFactory(is_staff=True))
+    assert permissions.is_platform_admin(UserFactory(is_superuser=True))
+    assert permissions.is_platform_admin(b.platform_admin(UserFactory()))
+    assert not permissions.is_platform_admin(UserFactory(is_staff=True))
     inactive = b.platform_admin(UserFactory(is_active=False))
-    assert not scoping.is_platform_admin(inactive)
+    assert not permissions.is_platform_admin(inactive)
 
 
 def test_unit_admin_sees_their_unit_and_everything_below(tree):
     """An administrator of 甲区 sees 甲区 and 甲区组织部, not 市 or 乙区."""
     user = UserFactory()
     b.unit_admin(user, tree["A"])
-    assert scoping.is_unit_admin(user) and scoping.can_see_reports(user)
-    assert set(scoping.visible_units(user)) == {tree["A"], tree["A1"]}
-    assert scoping.can_see_unit(user, tree["A1"])
-    assert not scoping.can_see_unit(user, tree["root"])
-    assert not scoping.can_see_unit(user, tree["B"])
-    assert list(scoping.top_units(user)) == [tree["A"]]
+    assert permissions.is_unit_admin(user) and permissions.can_see_reports(user)
+    assert set(permissions.visible_units(user)) == {tree["A"], tree["A1"]}
+    assert permissions.can_see_unit(user, tree["A1"])
+    assert not permissions.can_see_unit(user, tree["root"])
+    assert not permissions.can_see_unit(user, tree["B"])
+    assert list(permissions.top_units(user)) == [tree["A"]]
 
 
 def test_several_administered_units_combine_and_nested_ones_collapse(tree):
@@ -55,8 +56,8 @@ def test_several_administered_units_combine_and_nested_ones_collapse(tree):
     user = UserFactory()
     for key in ("A1", "A", "B"):
         b.unit_admin(user, tree[key])
-    assert list(scoping.top_units(user)) == [tree["B"], tree["A"]]  # path order: 乙 before 甲
-    assert set(scoping.visible_units(user)) == {tree["A"], tree["A1"], tree["B"]}
+    assert list(permissions.top_units(user)) == [tree["B"], tree["A"]]  # path order: 乙 before 甲
+    assert set(permissions.visible_units(user)) == {tree["A"], tree["A1"], tree["B"]}
 
 
 def test_nobody_else_sees_any_unit(tree):
@@ -64,16 +65,16 @@ def test_nobody_else_sees_any_unit(tree):
     from django.contrib.auth.models import AnonymousUser
 
     for user in (UserFactory(), AnonymousUser()):
-        assert not scoping.can_see_reports(user)
-        assert not scoping.visible_units(user).exists()
-        assert not scoping.can_see_unit(user, tree["A"])
+        assert not permissions.can_see_reports(user)
+        assert not permissions.visible_units(user).exists()
+        assert not permissions.can_see_unit(user, tree["A"])
 
 
 def test_platform_admin_sees_every_unit_and_starts_at_the_roots(tree):
     """Platform administrators see the whole tree and start at its roots."""
     user = b.platform_admin(UserFactory())
-    assert scoping.visible_units(user).count() == 4
-    assert list(scoping.top_units(user)) == [tree["root"]]
+    assert permissions.visible_units(user).count() == 4
+    assert list(permissions.top_units(user)) == [tree["root"]]
 
 
 def test_scoping_answers_are_cached_per_user_object(tree, django_assert_num_queries):
@@ -83,13 +84,13 @@ def test_scoping_answers_are_cached_per_user_object(tree, django_assert_num_quer
     user = get_user_model().objects.get(pk=user.pk)
     with django_assert_num_queries(2):
         for unit in tree.values():
-            scoping.can_see_unit(user, unit)
+            permissions.can_see_unit(user, unit)
 
 
 def test_platform_admin_group_can_be_created_with_admin_access():
     """ensure_platform_admin_group creates the group with Wagtail admin access, idempotently."""
-    group = scoping.ensure_platform_admin_group()
-    assert scoping.ensure_platform_admin_group() == group
+    group = permissions.ensure_platform_admin_group()
+    assert permissions.ensure_platform_admin_group() == group
     assert group.permissions.filter(codename="access_admin").exists()
 
 
@@ -261,7 +262,7 @@ def test_middleware_ignores_people_without_the_flag(client, settings, tree):
 @pytest.fixture
 def platform_client(client):
     """A member of 平台管理员 (with Wagtail admin access), logged in."""
-    scoping.ensure_platform_admin_group()
+    permissions.ensure_platform_admin_group()
     user = b.platform_admin(UserFactory(is_staff=True))
     client.force_login(user)
     return client

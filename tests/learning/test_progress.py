@@ -368,7 +368,7 @@ def test_dashboard_shows_progress_next_step_and_deadline(db, client):
 
 def test_dashboard_links_lessons_only_when_lesson_page_exists(db, client):
     """Lesson links use learning:lesson; without that URL the dashboard still renders."""
-    from learning import views
+    from learning.views import programmes as views
 
     city = b.unit("常州市")
     item = b.lesson(b.programme(), title="第一讲")

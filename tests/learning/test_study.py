@@ -11,9 +11,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from learning import credit, study
+from learning import credit
 from learning.models import ActiveStudy, ProgrammeItem, StudyCredit
-from learning.study import StudyError
+from learning.services import study
+from learning.services.study import StudyError
 from tests.factories import RegulationPageFactory, UserFactory
 from tests.learning import builders_study as builders
 

@@ -395,7 +395,7 @@ def test_import_of_a_non_excel_file_shows_the_message(admin_client):
     """A file that is not .xlsx is reported, not a server error."""
     file = SimpleUploadedFile("题目.xls", b"\xd0\xcf\x11\xe0 old excel")
     response = admin_client.post(reverse("question_import:import"), {"file": file})
-    assert "文件不是有效的 Excel(.xlsx)文件" in response.content.decode()
+    assert "文件类型不正确:请上传用模板填写的 .xlsx 文件" in response.content.decode()
 
 
 def test_template_download_is_an_xlsx_attachment(admin_client):

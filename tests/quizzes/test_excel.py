@@ -305,7 +305,7 @@ def test_every_error_of_every_row_is_listed_in_order(category):
 def test_a_file_that_is_not_xlsx_is_refused(content):
     """Anything openpyxl cannot open is reported as not a valid .xlsx file."""
     error = only_error(import_questions(BytesIO(content)))
-    assert error.message == "文件不是有效的 Excel(.xlsx)文件" and error.row is None
+    assert error.message == "文件不是有效的 Excel(.xlsx)文件。" and error.row is None
 
 
 def test_a_file_over_the_size_limit_is_refused_before_reading(settings, category):

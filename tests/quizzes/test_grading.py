@@ -4,7 +4,16 @@ from decimal import Decimal
 
 import pytest
 
-from quizzes.grading import chinese_to_int, grade, normalize_text, passed
+from quizzes.grading import (
+    chinese_to_int,
+    grade_fill,
+    grade_multiple,
+    grade_single,
+    grade_truefalse,
+    normalize_text,
+    passed,
+    ungraded,
+)
 
 TWO = Decimal(2)
 
@@ -45,17 +54,16 @@ def test_normalize_folds_width_space_and_numerals(given, accepted):
 
 def test_single_choice():
     """Single choice scores full points for the right index, zero otherwise."""
-    key = {"type": "single", "correct": 2}
-    assert grade(key, 2, TWO).score == TWO and grade(key, 2, TWO).is_correct
-    assert grade(key, 1, TWO).score == 0 and grade(key, None, TWO).is_correct is False
+    assert grade_single(2, 2, TWO).score == TWO and grade_single(2, 2, TWO).is_correct
+    assert grade_single(2, 1, TWO).score == 0 and grade_single(2, None, TWO).is_correct is False
 
 
 def test_true_false():
     """True/false compares booleans only (a string "true" is not an answer)."""
-    key = {"type": "truefalse", "correct": False}
-    assert grade(key, False, TWO).is_correct
-    assert not grade(key, True, TWO).is_correct
-    assert not grade(key, "false", TWO).is_correct
+    assert grade_truefalse(False, False, TWO).is_correct
+    assert not grade_truefalse(False, True, TWO).is_correct
+    assert not grade_truefalse(False, "false", TWO).is_correct
+    assert not grade_truefalse(False, None, TWO).is_correct
 
 
 @pytest.mark.parametrize(
@@ -71,22 +79,22 @@ def test_true_false():
 )
 def test_multiple_choice_partial_credit_rules(rule, response, score):
     """Multiple choice follows the quiz's partial-credit rule."""
-    result = grade({"type": "multiple", "correct": [0, 2]}, response, TWO, multiple_rule=rule)
+    result = grade_multiple([0, 2], response, TWO, rule)
     assert result.score == score
     assert result.is_correct == (sorted(response) == [0, 2])
 
 
 def test_fill_blank_accepts_any_listed_answer_per_blank():
     """Each blank accepts any of its answers, normalised; partial blanks earn part of the points."""
-    key = {"type": "fill", "blanks": [["8", "八"], ["15%", "百分之十五"]]}
-    assert grade(key, ["八", "百分之十五"], TWO).is_correct
-    half = grade(key, ["8", "20%"], TWO)
+    blanks = [["8", "八"], ["15%", "百分之十五"]]
+    assert grade_fill(blanks, ["八", "百分之十五"], TWO).is_correct
+    half = grade_fill(blanks, ["8", "20%"], TWO)
     assert half.score == Decimal("1.00") and not half.is_correct
 
 
 def test_essay_waits_for_marking():
     """An essay is not graded automatically."""
-    assert grade({"type": "essay"}, "我的回答", TWO).is_correct is None
+    assert ungraded().is_correct is None
 
 
 def test_pass_mark():

@@ -26,6 +26,7 @@ from quizzes.models import (
 from tests.factories import UserFactory
 from tests.quizzes import builders
 from tests.quizzes.builders import NOW
+from tests.support import REFUSED, outcome
 
 pytestmark = pytest.mark.django_db
 
@@ -349,7 +350,8 @@ def test_marked_list_shows_who_marked_what(client, admin, essay_quiz):
 
 
 def test_marking_and_statistics_need_attempt_permissions(client, essay_quiz):
-    """Marking needs change_attempt; statistics need view_attempt or change_attempt; others 403."""
+    """Marking needs change_attempt; statistics need view_attempt or change_attempt; others are
+    refused, and a refused mark changes nothing."""
     attempt = essay_attempt(essay_quiz, UserFactory(), "答案", NOW)
     row = AttemptQuestion.objects.get(attempt=attempt, score__isnull=True)
     marking = [reverse("quiz_marking:queue"), reverse("quiz_marking:mark", args=(row.pk,))]
@@ -358,13 +360,17 @@ def test_marking_and_statistics_need_attempt_permissions(client, essay_quiz):
         reverse("quiz_statistics:quiz", args=(essay_quiz.pk,)),
         reverse("quiz_statistics:export", args=(essay_quiz.pk,)),
     ]
-    cases = [((), 403, 403), (("view_attempt",), 403, 200), (("change_attempt",), 200, 200)]
+    cases = [
+        ((), REFUSED, REFUSED),
+        (("view_attempt",), REFUSED, 200),
+        (("change_attempt",), 200, 200),
+    ]
     for codenames, marking_status, stats_status in cases:
         client.force_login(staff(*codenames))
-        assert {client.get(url).status_code for url in marking} == {marking_status}
-        assert {client.get(url).status_code for url in stats} == {stats_status}
+        assert {outcome(client.get(url)) for url in marking} == {marking_status}
+        assert {outcome(client.get(url)) for url in stats} == {stats_status}
     client.force_login(staff())
-    assert client.post(marking[1], {"score": "1"}).status_code == 403
+    assert outcome(client.post(marking[1], {"score": "1"})) == REFUSED
     row.refresh_from_db()
     assert row.score is None
 

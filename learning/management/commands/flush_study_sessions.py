@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from learning.study import flush_stale
+from learning.services.study import flush_stale
 
 
 class Command(BaseCommand):

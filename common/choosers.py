@@ -1,0 +1,73 @@
+"""A people chooser for admin forms: active users searched in a modal, never one long list."""
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+from wagtail.admin.forms.choosers import BaseFilterForm
+from wagtail.admin.views.generic.chooser import ChooseResultsView, ChooseView, ChosenView
+from wagtail.admin.viewsets.chooser import ChooserViewSet
+from wagtail.admin.widgets import BaseChooser
+
+from common.admin import person
+
+
+class UserFilterForm(BaseFilterForm):
+    q = forms.CharField(label="搜索用户名或姓名", required=False)
+
+    def filter(self, objects):
+        query = self.cleaned_data.get("q", "").strip()
+        if query:
+            objects = objects.filter(
+                Q(username__icontains=query)
+                | Q(first_name__icontains=query)
+                | Q(last_name__icontains=query)
+            )
+            self.is_searching, self.search_query = True, query
+        return objects
+
+
+class UserChooseMixin:
+    filter_form_class = UserFilterForm
+    per_page = 20
+
+    @property
+    def columns(self):
+        title = self.title_column
+        title.accessor = person
+        title.label = "人员"
+        return [title]
+
+
+class UserChooseView(UserChooseMixin, ChooseView):
+    pass
+
+
+class UserChooseResultsView(UserChooseMixin, ChooseResultsView):
+    pass
+
+
+class PersonChooserWidget(BaseChooser):
+    def get_display_title(self, instance) -> str:
+        return person(instance)
+
+
+class PersonChosenView(ChosenView):
+    def get_display_title(self, instance) -> str:
+        return person(instance)
+
+
+class PersonChooserViewSet(ChooserViewSet):
+    model = get_user_model()
+    icon = "user"
+    choose_one_text = "选择人员"
+    choose_another_text = "改选其他人员"
+    base_widget_class = PersonChooserWidget
+    choose_view_class = UserChooseView
+    choose_results_view_class = UserChooseResultsView
+    chosen_view_class = PersonChosenView
+
+    def get_object_list(self):
+        return get_user_model().objects.filter(is_active=True).order_by("username")
+
+
+person_chooser_viewset = PersonChooserViewSet("person_chooser", url_prefix="person-chooser")

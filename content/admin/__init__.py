@@ -1,0 +1,1 @@
+"""Wagtail admin of the content app."""

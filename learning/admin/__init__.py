@@ -1,0 +1,1 @@
+"""Wagtail admin of training, one module per admin area."""

@@ -1,0 +1,267 @@
+"""Quizzes (测试/考试) in the admin: settings, the blueprint (fixed questions and draw rules) and
+personal extra time, with the model permissions on ``Quiz``.
+
+Saving a quiz builds the blueprint from the submitted (unsaved) fixed questions and draw rules
+and refuses to save while ``drawing.check`` finds a problem: every problem is a form error at
+the top of the page, and a rule that falls short is also marked on the rule itself.
+"""
+
+from decimal import Decimal
+from functools import cached_property
+
+from django import forms
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Case, Count, IntegerField, Value, When
+from django.urls import reverse
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    HelpPanel,
+    InlinePanel,
+    MultiFieldPanel,
+    ObjectList,
+    TabbedInterface,
+)
+from wagtail.admin.ui.tables import BooleanColumn, Column
+from wagtail.admin.views import generic
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.widgets.button import Button
+
+from common.admin import FormInlinePanel, ProtectedDeleteView, local
+from common.choosers import person_chooser_viewset
+from quizzes import drawing
+from quizzes.admin.choosers import question_chooser_viewset
+from quizzes.models import QUESTION_TYPES, Question, Quiz
+from quizzes.permissions import can_see_statistics
+from quizzes.selectors import build_blueprint
+
+# Forms ---------------------------------------------------------------------------------------------
+
+
+def question_type_queryset():
+    """The content types of the question types, in the bank's usual order."""
+    types = ContentType.objects.get_for_models(*QUESTION_TYPES.values(), for_concrete_models=False)
+    ids = [types[model].pk for model in QUESTION_TYPES.values()]
+    order = Case(
+        *(When(pk=pk, then=Value(i)) for i, pk in enumerate(ids)), output_field=IntegerField()
+    )
+    return ContentType.objects.filter(pk__in=ids).order_by(order)
+
+
+class QuestionTypeField(forms.ModelChoiceField):
+    """A question type chosen by its Chinese name (单选题, 多选题 …)."""
+
+    def label_from_instance(self, obj) -> str:
+        model = obj.model_class()
+        return getattr(model, "type_label", str(obj))
+
+
+class DrawRuleForm(WagtailAdminModelForm):
+    question_type = QuestionTypeField(
+        queryset=ContentType.objects.none(), required=False, label="题型", empty_label="全部题型"
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["question_type"].queryset = question_type_queryset()
+        empty = {"category": "全部分类", "knowledge_point": "不限知识点"}
+        for name, label in empty.items():
+            if name in self.fields:
+                self.fields[name].empty_label = label
+
+
+def kept_forms(formset) -> list | None:
+    """The formset's forms that will be saved, or None while the formset has errors."""
+    if not formset.is_valid():
+        return None
+    return [form for form in formset.forms if form.cleaned_data and not _deleted(form)]
+
+
+def _deleted(form) -> bool:
+    return bool(form.cleaned_data.get("DELETE"))
+
+
+class QuizForm(WagtailAdminModelForm):
+    """A quiz with its fixed questions, draw rules and extra times; saving proves the blueprint."""
+
+    def clean(self):
+        cleaned_data = super().clean()
+        fixed = kept_forms(self.formsets["fixed_questions"])
+        rules = kept_forms(self.formsets["draw_rules"])
+        share = cleaned_data.get("min_regulation_share")
+        if fixed is None or rules is None or share is None:
+            return cleaned_data  # the field errors come first
+        for forms_ in (fixed, rules):
+            for position, form in enumerate(forms_):
+                form.instance.sort_order = position
+        pairs = [(f.cleaned_data["question"], f.cleaned_data["points"]) for f in fixed]
+        self._check_published(fixed, [question for question, _ in pairs])
+        self._check_blueprint([(q.pk, points) for q, points in pairs], rules, share)
+        return cleaned_data
+
+    def _check_published(self, fixed: list, questions: list[Question]) -> None:
+        for form, question in zip(fixed, questions, strict=True):
+            if question.status != Question.Status.PUBLISHED:
+                form.add_error(
+                    "question",
+                    f"该题目状态为“{question.get_status_display()}”,只能使用已发布的题目。",
+                )
+                self.add_error(None, f"固定题目“{question}”未发布,请换用已发布的题目。")
+
+    def _check_blueprint(
+        self, fixed: list[tuple[int, Decimal]], rules: list, share: Decimal
+    ) -> None:
+        blueprint = build_blueprint(
+            fixed=fixed, rules=[form.instance for form in rules], min_share=share
+        )
+        problems = drawing.check(blueprint)
+        for problem in problems:
+            self.add_error(None, problem)
+        for index, form in enumerate(rules):
+            prefix = f"第{index + 1}条抽题规则"
+            for problem in problems:
+                if problem.startswith(prefix):
+                    form.add_error(None, problem)
+
+
+# Panels and views ----------------------------------------------------------------------------------
+
+
+BLUEPRINT_HELP = (
+    "<p>每份试卷 = 全部固定题目 + 按每条抽题规则随机抽取的题目(只从已发布题目中抽取,"
+    "与固定题目不重复)。保存时会按当前题库检查:每条规则的题目是否够抽,"
+    "法规纪律内容能否达到最低占比;有问题时不会保存,并列出还差多少。</p>"
+)
+
+
+def settings_panels() -> list:
+    return [
+        FieldPanel("title"),
+        FieldPanel("slug"),
+        FieldRowPanel([FieldPanel("mode"), FieldPanel("is_published")]),
+        FieldPanel("description"),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("time_limit_minutes"), FieldPanel("attempt_limit")]),
+                FieldRowPanel([FieldPanel("opens_at"), FieldPanel("closes_at")]),
+            ],
+            heading="时间与次数",
+        ),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("pass_percent"), FieldPanel("multiple_rule")]),
+                FieldRowPanel([FieldPanel("shuffle_questions"), FieldPanel("shuffle_options")]),
+                FieldPanel("min_regulation_share"),
+            ],
+            heading="评分与组卷",
+        ),
+    ]
+
+
+def paper_panels() -> list:
+    rule_panels = [
+        FieldRowPanel([FieldPanel("category"), FieldPanel("question_type")]),
+        FieldRowPanel(
+            [
+                FieldPanel("knowledge_point"),
+                FieldPanel("min_difficulty"),
+                FieldPanel("max_difficulty"),
+            ]
+        ),
+        FieldRowPanel([FieldPanel("count"), FieldPanel("points")]),
+    ]
+    fixed_panels = [
+        FieldPanel("question", widget=question_chooser_viewset.widget_class),
+        FieldPanel("points"),
+    ]
+    return [
+        HelpPanel(content=BLUEPRINT_HELP),
+        InlinePanel("fixed_questions", heading="固定题目", label="固定题目", panels=fixed_panels),
+        FormInlinePanel(
+            "draw_rules", heading="抽题规则", label="抽题规则", panels=rule_panels,
+            form_class=DrawRuleForm,
+        ),
+    ]  # fmt: skip
+
+
+def extra_time_panels() -> list:
+    return [
+        InlinePanel(
+            "extra_times",
+            heading="个人延时",
+            label="个人延时",
+            panels=[
+                FieldPanel("user", widget=person_chooser_viewset.widget_class),
+                FieldPanel("minutes"),
+            ],
+        )
+    ]
+
+
+class QuizIndexView(generic.IndexView):
+    """Quizzes with mode, window, published and the number of attempts (one query)."""
+
+    def get_base_queryset(self):
+        return super().get_base_queryset().annotate(attempt_count=Count("attempts"))
+
+    @cached_property
+    def columns(self):
+        title = self._get_title_column("title")
+        title.label = "名称"
+        return [
+            title,
+            Column("mode", label="类型", accessor="get_mode_display", sort_key="mode"),
+            Column("window", label="开放时间", accessor=window, sort_key="opens_at"),
+            BooleanColumn("is_published", label="已发布", sort_key="is_published"),
+            Column("attempt_count", label="作答次数", sort_key="attempt_count"),
+        ]
+
+    def get_list_more_buttons(self, instance):
+        buttons = list(super().get_list_more_buttons(instance))
+        if can_see_statistics(self.request.user):
+            url = reverse("quiz_statistics:quiz", args=(instance.pk,))
+            buttons.append(Button("成绩统计", url=url, icon_name="table", priority=30))
+        return buttons
+
+
+def window(quiz: Quiz) -> str:
+    """随时 / 从 … 起 / 至 … 止 / … 至 …"""
+    if quiz.opens_at and quiz.closes_at:
+        return f"{local(quiz.opens_at)} 至 {local(quiz.closes_at)}"
+    if quiz.opens_at:
+        return f"{local(quiz.opens_at)} 起"
+    if quiz.closes_at:
+        return f"至 {local(quiz.closes_at)} 止"
+    return "随时"
+
+
+class QuizDeleteView(ProtectedDeleteView):
+    protected_message = "该测试已有作答记录,不能删除;可取消“已发布”停止使用。"
+
+
+class QuizViewSet(ModelViewSet):
+    model = Quiz
+    name = "admin_quizzes"
+    url_prefix = "quizzes"
+    icon = "list-ol"
+    menu_label = "测试/考试"
+    index_view_class = QuizIndexView
+    delete_view_class = QuizDeleteView
+    copy_view_enabled = False
+    search_fields = ["title", "slug"]
+    search_backend_name = None
+    list_filter = ["mode", "is_published"]
+    ordering = "-created_at"
+    list_per_page = 50
+
+    @cached_property
+    def edit_handler(self):
+        return TabbedInterface(
+            [
+                ObjectList(settings_panels(), heading="基本设置"),
+                ObjectList(paper_panels(), heading="试卷组成"),
+                ObjectList(extra_time_panels(), heading="个人延时"),
+            ],
+            base_form_class=QuizForm,
+        )

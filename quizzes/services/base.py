@@ -1,0 +1,13 @@
+"""What every quiz service shares: the refusal a learner is shown and the save grace period."""
+
+from datetime import timedelta
+
+from django.conf import settings
+
+
+class QuizError(Exception):
+    """A request the rules refuse; the message is shown to the learner."""
+
+
+def grace() -> timedelta:
+    return timedelta(seconds=getattr(settings, "QUIZ_SAVE_GRACE_SECONDS", 60))
