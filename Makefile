@@ -1,14 +1,17 @@
 # Two commands on a fresh machine:
 #   make run    install, migrate, load the demo content, create an administrator, serve
 #   make test   lint, migration check, and the whole test suite (SQLite, then PostgreSQL)
+# Both install the Debian packages they need first (scripts/system-deps.sh, with sudo when not
+# root). HOST sets where `make run` serves, e.g. `make run HOST=0.0.0.0:8080`.
 
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/sxjd
+DEV := DJANGO_DEBUG=1 WAGTAILADMIN_BASE_URL=http://$(HOST)
 
-.PHONY: run test install install-dev system-deps lint format migrate demo serve test-sqlite test-postgres clean
+.PHONY: run test install install-dev system-deps system-deps-run lint format clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,15 +28,20 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
-# Debian packages: CJK fonts for certificates, Chromium for the browser tests.
+# Debian packages: the certificate font for `make run`; also Chromium, CJK fonts and poppler
+# for the tests.
+system-deps-run:
+	@bash scripts/system-deps.sh run
 system-deps:
-	@bash scripts/system-deps.sh
+	@bash scripts/system-deps.sh test
 
-run: install
-	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --no-input
-	DJANGO_DEBUG=1 $(BIN)/python manage.py load_demo
-	DJANGO_DEBUG=1 $(BIN)/python manage.py ensure_admin
-	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver $(HOST)
+run: install system-deps-run
+	@echo "== Database: migrating"
+	@$(DEV) $(BIN)/python manage.py migrate --no-input -v 0
+	@$(DEV) $(BIN)/python manage.py load_demo
+	@$(DEV) $(BIN)/python manage.py ensure_admin
+	@echo "== Serving on http://$(HOST)/ (the admin is http://$(HOST)/admin/); Ctrl+C stops"
+	@$(DEV) $(BIN)/python manage.py runserver $(HOST)
 
 lint: install-dev
 	$(BIN)/ruff check .
@@ -44,7 +52,7 @@ format: install-dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-test: lint
+test: lint system-deps
 	$(BIN)/pytest
 	@if $(BIN)/python scripts/postgres_available.py "$${TEST_DATABASE_URL:-$(PG_TEST_URL)}"; then \
 		echo "== PostgreSQL run"; \

@@ -1,15 +1,28 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the project needs: Chromium (browser tests), CJK fonts
-# (certificate PDFs use WenQuanYi Micro Hei) and poppler-utils (PDF checks in the tests)
-# Safe to run again; does nothing when all are present.
+# Installs the Debian packages the project needs, and only those missing:
+#   run   the CJK font the certificate PDFs are drawn with (fonts-wqy-microhei)
+#   test  that font, Chromium for the browser tests, Noto CJK for the pages they screenshot, and
+#         poppler-utils, whose pdftotext the certificate tests read PDFs with
+# Uses sudo when not run as root. Safe to run again: does nothing when all are present.
 set -euo pipefail
-packages=(chromium fonts-noto-cjk fonts-wqy-microhei poppler-utils)
+case "${1:-test}" in
+  run) packages=(fonts-wqy-microhei) ;;
+  test) packages=(fonts-wqy-microhei chromium fonts-noto-cjk poppler-utils) ;;
+  *) echo "usage: $0 [run|test]" >&2; exit 2 ;;
+esac
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
+echo "== Installing Debian packages: ${missing[*]}"
 SUDO=""
-[ "$(id -u)" -ne 0 ] && SUDO="sudo"
+if [ "$(id -u)" -ne 0 ]; then
+  if ! command -v sudo >/dev/null 2>&1; then
+    echo "Need root (or sudo) to install: ${missing[*]}" >&2
+    exit 1
+  fi
+  SUDO="sudo"
+fi
 $SUDO apt-get update -qq
 DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}"
