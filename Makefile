@@ -36,11 +36,11 @@ system-deps:
 	@bash scripts/system-deps.sh test
 
 run: install system-deps-run
-	@echo "== Database: migrating"
+	@echo "== 数据库：正在迁移（首次约半分钟）……"
 	@$(DEV) $(BIN)/python manage.py migrate --no-input -v 0
 	@$(DEV) $(BIN)/python manage.py load_demo
 	@$(DEV) $(BIN)/python manage.py ensure_admin
-	@echo "== Serving on http://$(HOST)/ (the admin is http://$(HOST)/admin/); Ctrl+C stops"
+	@echo "== 网站：http://$(HOST)/    管理后台：http://$(HOST)/admin/    按 Ctrl+C 停止"
 	@$(DEV) $(BIN)/python manage.py runserver $(HOST)
 
 lint: install-dev

@@ -21,12 +21,16 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, seeds, **options):
+        self.stage("法规、学习资料和典型案例")
         try:
             pages = load_content(seeds_dir=Path(seeds))
         except SeedError as error:
             raise CommandError(str(error)) from error
+        self.stage("题库和测试")
         quizzes = load_quizzes(now=timezone.now())
+        self.stage("单位和演示学员")
         people = load_people(accounts_file=DEMO_ACCOUNTS_FILE)
+        self.stage("培训项目、学习记录和考试成绩")
         programmes = load_history(now=timezone.now())
         self.stdout.write(
             self.style.SUCCESS(
@@ -35,3 +39,8 @@ class Command(BaseCommand):
                 f"{people.units} 个单位,{people.people} 名学员,{len(programmes)} 个培训项目。"
             )
         )
+
+    def stage(self, what: str) -> None:
+        """One line per stage, so that a minute-long first load shows where it is."""
+        self.stdout.write(f"== 演示内容：正在载入{what}……")
+        self.stdout.flush()
