@@ -24,6 +24,11 @@ Files under PATH
     new generation while searches keep using the current one, then swaps ``CURRENT``
     atomically; live updates made meanwhile go to both generations.
 
+Why one file of 800 lines
+    A search backend is one interface (backend, index, query compiler, results) whose parts
+    share the schema and the generation files; Wagtail's own backends are single modules of the
+    same shape. Segmentation lives apart (``segment``), so does snippet highlighting.
+
 Damage
     If the current generation cannot be read (missing or garbled files, an index written with
     another SCHEMA_VERSION), a warning is logged, an empty generation replaces it and searches
