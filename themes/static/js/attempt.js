@@ -9,23 +9,6 @@
   const timers = new Map();
   let finishing = false;
 
-  function responseOf(question) {
-    const kind = question.dataset.kind;
-    if (kind === "single") {
-      const checked = question.querySelector("input:checked");
-      return checked ? Number(checked.value) : null;
-    }
-    if (kind === "multiple") {
-      return Array.from(question.querySelectorAll("input:checked")).map((i) => Number(i.value));
-    }
-    if (kind === "truefalse") {
-      const checked = question.querySelector("input:checked");
-      return checked ? checked.value === "true" : null;
-    }
-    if (kind === "fill") return Array.from(question.querySelectorAll(".blank")).map((i) => i.value);
-    return question.querySelector("textarea").value;
-  }
-
   function isAnswered(value) {
     if (value === null || value === "") return false;
     if (Array.isArray(value)) return value.some((v) => String(v).trim() !== "");
@@ -93,14 +76,14 @@
   root.addEventListener("change", (event) => {
     const question = event.target.closest(".question");
     if (!question || event.target.classList.contains("flag")) return;
-    const value = responseOf(question);
+    const value = window.questionResponse(question);
     updateSheet(question, value);
     queue(question, { response: value }, 0);
   });
   root.addEventListener("input", (event) => {
     const question = event.target.closest(".question");
     if (!question || !event.target.matches("textarea, .blank")) return;
-    const value = responseOf(question);
+    const value = window.questionResponse(question);
     updateSheet(question, value);
     queue(question, { response: value }, 800);
   });

@@ -8,21 +8,6 @@
   const question = root.querySelector(".question");
   const feedback = document.getElementById("feedback");
 
-  function responseOf() {
-    const kind = question.dataset.kind;
-    if (kind === "single") {
-      const checked = question.querySelector("input:checked");
-      return checked ? Number(checked.value) : null;
-    }
-    if (kind === "multiple") return Array.from(question.querySelectorAll("input:checked")).map((i) => Number(i.value));
-    if (kind === "truefalse") {
-      const checked = question.querySelector("input:checked");
-      return checked ? checked.value === "true" : null;
-    }
-    if (kind === "fill") return Array.from(question.querySelectorAll(".blank")).map((i) => i.value);
-    return question.querySelector("textarea").value;
-  }
-
   async function post(url, body) {
     const reply = await fetch(url, {
       method: "POST",
@@ -71,7 +56,7 @@
       show(
         await post(root.dataset.answerUrl, {
           question: Number(root.dataset.question),
-          response: responseOf(),
+          response: window.questionResponse(question),
           mode: root.dataset.mode,
           category: root.dataset.category || null,
           index: Number(root.dataset.index),
