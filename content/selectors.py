@@ -44,10 +44,9 @@ def library_sections(home: Page) -> list[Page]:
     return list(home.get_children().live().in_menu().specific())
 
 
-def latest_materials(*, limit: int, user=None) -> list[Page]:
-    from content.models import CaseStudyPage, RegulationPage, StudyMaterialPage
-
-    pages = Page.objects.type(RegulationPage, CaseStudyPage, StudyMaterialPage)
+def latest_pages(*types: type[Page], limit: int, user=None) -> list[Page]:
+    """The newest pages of ``types`` that ``user`` may open (anonymous: public ones only)."""
+    pages = Page.objects.type(*types)
     if user is None or not user.is_authenticated:
         pages = pages.live().public()
     else:

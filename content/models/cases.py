@@ -8,6 +8,8 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from content.selectors import visible_children
+
 
 class CaseStudyIndexPage(Page):
     """Lists case studies, filterable by kind and by type of misconduct."""
@@ -22,8 +24,6 @@ class CaseStudyIndexPage(Page):
         verbose_name = "典型案例库"
 
     def get_context(self, request, *args, **kwargs):
-        from content.selectors import visible_children
-
         context = super().get_context(request, *args, **kwargs)
         cases = visible_children(self, CaseStudyPage, request.user).prefetch_related("misconduct")
         kind, tag = request.GET.get("kind", ""), request.GET.get("type", "")

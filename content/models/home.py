@@ -3,6 +3,11 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
+from content.models.cases import CaseStudyPage
+from content.models.materials import StudyMaterialIndexPage, StudyMaterialPage
+from content.models.regulations import RegulationIndexPage, RegulationPage
+from content.selectors import latest_pages, library_sections
+
 
 class HomePage(Page):
     """The site's front page: what the platform is for and where each kind of user starts."""
@@ -22,16 +27,13 @@ class HomePage(Page):
         verbose_name = "首页"
 
     def get_context(self, request, *args, **kwargs):
-        from content.selectors import latest_materials, library_sections
-
         context = super().get_context(request, *args, **kwargs)
-        from content.models import RegulationIndexPage, StudyMaterialIndexPage
-
         sections = library_sections(self)
         context["sections"] = sections
         context["entry"] = {
             "regulations": next((s for s in sections if isinstance(s, RegulationIndexPage)), None),
             "materials": next((s for s in sections if isinstance(s, StudyMaterialIndexPage)), None),
         }
-        context["latest"] = latest_materials(limit=6, user=request.user)
+        latest = (RegulationPage, CaseStudyPage, StudyMaterialPage)
+        context["latest"] = latest_pages(*latest, limit=6, user=request.user)
         return context

@@ -7,6 +7,8 @@ from wagtail.images.blocks import ImageBlock
 from wagtail.models import Page
 from wagtail.search import index
 
+from content.selectors import visible_children
+
 
 class StudyMaterialIndexPage(Page):
     """Lists study materials and notices, newest first."""
@@ -21,8 +23,6 @@ class StudyMaterialIndexPage(Page):
         verbose_name = "学习资料库"
 
     def get_context(self, request, *args, **kwargs):
-        from content.selectors import visible_children
-
         context = super().get_context(request, *args, **kwargs)
         materials = visible_children(self, StudyMaterialPage, request.user)
         kind = request.GET.get("kind", "")

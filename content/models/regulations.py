@@ -8,6 +8,8 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from content.selectors import visible_children
+
 
 class RegulationIndexPage(Page):
     """The regulation library: lists every regulation below it."""
@@ -22,8 +24,6 @@ class RegulationIndexPage(Page):
         verbose_name = "法规库"
 
     def get_context(self, request, *args, **kwargs):
-        from content.selectors import visible_children
-
         context = super().get_context(request, *args, **kwargs)
         regulations = visible_children(self, RegulationPage, request.user)
         status = request.GET.get("status", "")
