@@ -77,6 +77,7 @@ class MarkingListView(PolicyCheckedMixin, generic.IndexView):
     any_permission_required = MARKING
     filterset_class = MarkingFilterSet
     context_object_name = "rows"
+    verbose_name = verbose_name_plural = "份答案"  # "5 份答案" under the list
     paginate_by = 50
     header_icon = "edit"
 
