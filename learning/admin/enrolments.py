@@ -108,7 +108,10 @@ class EnrolmentsView(PolicyCheckedMixin, generic.IndexView):
         return f"{self.programme.title} · 报名与进度"
 
     def get_breadcrumbs_items(self):
-        return [*programme_crumbs(self, self.programme), {"url": "", "label": self.get_page_title()}]
+        return [
+            *programme_crumbs(self, self.programme),
+            {"url": "", "label": self.get_page_title()},
+        ]
 
     def get_index_url(self):
         return reverse("admin_programmes:enrolments", args=(self.programme.pk,))

@@ -2,8 +2,8 @@
 
 from wagtail.admin.ui.components import Component
 
-from quizzes.models import AttemptQuestion, Question
 from common.admin import has_any_permission
+from quizzes.models import AttemptQuestion, Question
 from quizzes.permissions import can_mark
 
 
@@ -17,6 +17,8 @@ class ToDoPanel(Component):
         review = Question.objects.filter(status=Question.Status.NEEDS_REVIEW)
         unmarked = AttemptQuestion.objects.filter(score__isnull=True, attempt__status="finished")
         return {
-            "review_count": review.count() if has_any_permission(user, Question, {"change"}) else None,
+            "review_count": review.count()
+            if has_any_permission(user, Question, {"change"})
+            else None,
             "marking_count": unmarked.count() if can_mark(user) else None,
         }
