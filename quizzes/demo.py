@@ -1,7 +1,8 @@
 """Demo question bank and quizzes, loaded from ``demo_data/questions.json``.
 
 Each question cites its source passage by a short quotation; the loader resolves it to the
-regulation article (or study material) the content demo created from the same documents.
+regulation article (or study material) the content demo created from the same documents. The
+answer is written as in the Excel import's 答案 column, and read by the same question-type code.
 """
 
 import json
@@ -16,7 +17,6 @@ from django.db import transaction
 from content.demo.loader import SourceIndex
 from content.models import RegulationArticle
 from content.search.bulk import index_objects, search_updates_deferred
-from quizzes.formats import OPTION_LETTERS
 from quizzes.models import (
     QUESTION_TYPES,
     Category,
@@ -70,7 +70,7 @@ def create_question(entry: dict, sources: SourceIndex, categories: dict) -> Ques
         status=Question.Status.PUBLISHED,
         source_quote=entry["source"]["quote"],
         **_citation(source),
-        **_answer_fields(kind, entry),
+        **_answer_fields(QUESTION_TYPES[kind], entry),
     )
     question.knowledge_points.set(
         [KnowledgePoint.objects.get_or_create(name=tag)[0] for tag in entry["tags"]]
@@ -87,17 +87,10 @@ def _citation(source) -> dict:
     return {"source_page": source, "source_reference": f"《{source.title}》"}
 
 
-def _answer_fields(kind: str, entry: dict) -> dict:
-    answer = entry["answer"]
-    if kind == "single":
-        return {"options": entry["options"], "correct": OPTION_LETTERS.index(answer)}
-    if kind == "multiple":
-        return {"options": entry["options"], "correct": [OPTION_LETTERS.index(a) for a in answer]}
-    if kind == "truefalse":
-        return {"correct": bool(answer)}
-    if kind == "fill":
-        return {"blanks": answer}
-    return {"rubric": entry["rubric"]}
+def _answer_fields(model, entry: dict) -> dict:
+    """The type's own fields, read from the entry as the Excel import reads its columns."""
+    options = entry.get("options", [])
+    return model.excel_fields(stem=entry["stem"], options=options, answer=entry["answer"])
 
 
 def category_for(path: str) -> Category:
