@@ -68,6 +68,7 @@ class CertificateData:
     unit: str
     programme: str
     hours: Decimal
+    regulation_hours: Decimal
     completed_on: datetime.date
     verify_url: str
     code: str = ""
@@ -125,6 +126,7 @@ def certificate_data(certificate, *, verify_url: str) -> CertificateData:
         unit=profile.unit.name if profile else "",
         programme=enrollment.programme.title,
         hours=certificate.hours,
+        regulation_hours=certificate.regulation_hours,
         completed_on=timezone.localdate(completed),
         verify_url=verify_url,
         code=certificate.verification_code,
@@ -203,7 +205,7 @@ def _body(canvas: Canvas, font: str, width: float, height: float, data) -> None:
     text = (
         f"该同志于 {chinese_date(data.completed_on)} 完成"
         f"“<font color='#a61b1b'>{escape(data.programme)}</font>”培训项目的全部学习要求{COMMA}"
-        f"累计取得 <font color='#a61b1b'>{hours_text(data.hours)}</font> 学时{COMMA}"
+        f"累计取得 <font color='#a61b1b'>{hours_text(data.hours)}</font> 学时{_regulation(data)}{COMMA}"
         f"经考核合格{COMMA}特发此证。"
     )
     paragraph = Paragraph(text, style)
@@ -241,8 +243,9 @@ def _footer(canvas: Canvas, font: str, width: float, data) -> None:
 
 
 def _site_path(url: str) -> str:
-    """The verification address without the scheme and the query (the QR code has it all)."""
-    return url.split("://", 1)[-1].split("?", 1)[0]
+    """The verification address without the scheme: with its check code, so that typing it
+    opens the certificate (the QR code holds the same address)."""
+    return url.split("://", 1)[-1]
 
 
 def _qr(canvas: Canvas, font: str, url: str, *, x: float, y: float, size: float) -> None:
@@ -267,6 +270,13 @@ def _revoked_stamp(canvas: Canvas, font: str, width: float, height: float) -> No
     canvas.setFont(font, 110)
     canvas.drawCentredString(0, -30, "已撤销")
     canvas.restoreState()
+
+
+def _regulation(data: CertificateData) -> str:
+    if not data.regulation_hours:
+        return ""
+    hours = f"<font color='#a61b1b'>{hours_text(data.regulation_hours)}</font>"
+    return f"{LPAREN}其中干部选拔任用政策法规和干部人事纪律 {hours} 学时{RPAREN}"
 
 
 def certificate_filename(data: CertificateData) -> str:

@@ -143,16 +143,18 @@ PROGRAMMES = (
     {
         "slug": "zugong-gangqian-peixun",
         "title": "组工干部岗前培训",
-        "description": "新进组织人事部门干部岗前培训:干部选拔任用政策法规和干部人事纪律不少于 8 学时,"
-        "学完必修课程并通过统一考试后颁发结业证书。",
+        "description": "新进组织人事部门干部岗前培训:应修 10 学时,其中干部选拔任用政策法规和"
+        "干部人事纪律不少于 8 学时;学完必修课程并通过统一考试后颁发结业证书。",
         "audience_ranks": [Rank.ORG_STAFF],
-        "required_hours": 8,
+        "required_hours": 10,
+        "required_regulation_hours": 8,
+        # (page slug, nominal minutes, required, regulation content)
         "lessons": [
-            ("sixiang-jiandu-xuexi-tongzhi", 120, True),
-            ("tigao-xuanren-yongren-gongxindu", 100, True),
-            ("youxiao-jiandu-xianwei-shuji-yongren", 90, True),
-            ("quanguocheng-jiandu-diaoyan-baogao", 60, False),
-            ("jingxian-congyan-guanli-jiandu", 40, False),
+            ("sixiang-jiandu-xuexi-tongzhi", 120, True, True),
+            ("tigao-xuanren-yongren-gongxindu", 150, True, True),
+            ("youxiao-jiandu-xianwei-shuji-yongren", 120, True, True),
+            ("quanguocheng-jiandu-diaoyan-baogao", 60, False, False),
+            ("jingxian-congyan-guanli-jiandu", 40, False, False),
         ],
         "quiz": "zugong-ganbu-tongyi-kaoshi",
         "offline": ("四项监督制度专题辅导会", 2),
@@ -163,10 +165,11 @@ PROGRAMMES = (
         "description": "县处级领导干部轮训:学习四项监督制度及配套规定,完成自我测试,以测促学。",
         "audience_ranks": [Rank.COUNTY],
         "required_hours": 4,
+        "required_regulation_hours": 0,
         "lessons": [
-            ("sixiang-jiandu-xuexi-tongzhi", 90, True),
-            ("youxiao-jiandu-xianwei-shuji-yongren", 90, True),
-            ("tigao-xuanren-yongren-gongxindu", 60, False),
+            ("sixiang-jiandu-xuexi-tongzhi", 90, True, True),
+            ("youxiao-jiandu-xianwei-shuji-yongren", 90, True, True),
+            ("tigao-xuanren-yongren-gongxindu", 60, False, True),
         ],
         "quiz": "sixiang-jiandu-zice",
         "offline": None,
@@ -193,14 +196,15 @@ def _create_programme(spec: dict, now) -> Programme:
     programme = Programme.objects.create(
         slug=spec["slug"], title=spec["title"], description=spec["description"],
         audience_ranks=spec["audience_ranks"], required_hours=spec["required_hours"],
+        required_regulation_hours=spec["required_regulation_hours"],
         starts_on=(now - timedelta(days=30)).date(), ends_on=(now + timedelta(days=60)).date(),
         is_published=True,
     )  # fmt: skip
     order = 0
-    for order, (slug, minutes, required) in enumerate(spec["lessons"]):
+    for order, (slug, minutes, required, regulation) in enumerate(spec["lessons"]):
         ProgrammeItem.objects.create(
             programme=programme, kind=ProgrammeItem.Kind.LESSON, page=Page.objects.get(slug=slug),
-            nominal_minutes=minutes, required=required, sort_order=order,
+            nominal_minutes=minutes, required=required, is_regulation=regulation, sort_order=order,
         )  # fmt: skip
     quiz = Quiz.objects.get(slug=spec["quiz"])
     ProgrammeItem.objects.create(
@@ -210,7 +214,7 @@ def _create_programme(spec: dict, now) -> Programme:
         title, hours = spec["offline"]
         ProgrammeItem.objects.create(
             programme=programme, kind=ProgrammeItem.Kind.OFFLINE, title=title, offline_hours=hours,
-            required=False, sort_order=order + 2,
+            required=False, is_regulation=True, sort_order=order + 2,
         )  # fmt: skip
     return programme
 

@@ -12,11 +12,15 @@ Rules
       done when that reaches the nominal time.
     - Lesson seconds are summed over the programme and converted once, rounded DOWN to 0.1 学时
       so hours are never overstated; offline attendance adds its recorded hours.
-    - A quiz item is done when a finished, fully marked attempt scores at least the item's pass
-      mark (``pass_percent``), else the quiz's own. Quizzes give no hours.
+    - A quiz item is done when a finished, fully marked attempt started on or after the
+      programme's first day scores at least the item's pass mark (``pass_percent``), else the
+      quiz's own (the same rule as ``quizzes.grading.passed``). An attempt still waiting for
+      essay marking is 待阅卷: neither passed nor failed. Quizzes give no hours.
     - An offline item is done when attendance is recorded.
-    - Complete = hours ≥ required hours AND every required (必修) item done. Optional (选修)
-      items only add hours.
+    - 法规纪律学时: the same sum over the items marked 法规纪律类 (``ProgrammeItem.is_regulation``),
+      rounded down likewise.
+    - Complete = hours ≥ required hours AND 法规纪律学时 ≥ the programme's required regulation
+      hours AND every required (必修) item done. Optional (选修) items only add hours.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import Sum
+from django.utils import timezone
 
 from learning.models import (
     ActiveStudy,
@@ -38,6 +43,8 @@ from learning.models import (
     ProgrammeItem,
     StudyCredit,
 )
+from quizzes.grading import passed
+from quizzes.models import Attempt
 
 TENTH = Decimal("0.1")
 ZERO = Decimal("0")
@@ -70,15 +77,24 @@ def lesson_done(seconds: int, nominal_minutes: int | None) -> bool:
 
 
 def quiz_passed(score, max_score, pass_percent) -> bool:
-    """score / max_score ≥ pass_percent % (exact, no rounding); False without a maximum."""
-    if score is None or not max_score:
-        return False
-    return Decimal(score) * 100 >= Decimal(max_score) * Decimal(pass_percent)
+    """score / max_score ≥ pass_percent % (exact, no rounding); False without a score."""
+    return score is not None and passed(Decimal(score), Decimal(max_score), Decimal(pass_percent))
 
 
-def is_complete(*, hours: Decimal, required_hours: Decimal, required_items_done: bool) -> bool:
-    """Completion: enough hours AND every required item done."""
-    return hours >= required_hours and required_items_done
+def is_complete(
+    *,
+    hours: Decimal,
+    required_hours: Decimal,
+    regulation_hours: Decimal = ZERO,
+    required_regulation_hours: Decimal = ZERO,
+    required_items_done: bool,
+) -> bool:
+    """Completion: enough hours, enough of them regulation content, every required item done."""
+    return (
+        hours >= required_hours
+        and regulation_hours >= required_regulation_hours
+        and required_items_done
+    )
 
 
 def percent_of(hours: Decimal, required_hours: Decimal) -> int:
@@ -102,6 +118,7 @@ class AttemptFacts:
     score: Decimal | None
     max_score: Decimal
     pending_marking: bool
+    started_at: datetime.datetime | None = None
 
 
 @dataclass
@@ -138,6 +155,10 @@ class ItemStatus:
     def minutes(self) -> int:
         return self.seconds // 60
 
+    @property
+    def is_regulation(self) -> bool:
+        return self.item.is_regulation
+
 
 @dataclass(frozen=True)
 class ProgrammeProgress:
@@ -148,6 +169,7 @@ class ProgrammeProgress:
     lesson_hours: Decimal
     offline_hours: Decimal
     hours: Decimal
+    regulation_hours: Decimal
     complete: bool
 
     @property
@@ -155,12 +177,24 @@ class ProgrammeProgress:
         return self.programme.required_hours
 
     @property
+    def required_regulation_hours(self) -> Decimal:
+        return self.programme.required_regulation_hours
+
+    @property
     def percent(self) -> int:
         return percent_of(self.hours, self.required_hours)
 
     @property
+    def regulation_percent(self) -> int:
+        return percent_of(self.regulation_hours, self.required_regulation_hours)
+
+    @property
     def hours_short(self) -> Decimal:
         return max(self.required_hours - self.hours, ZERO)
+
+    @property
+    def regulation_hours_short(self) -> Decimal:
+        return max(self.required_regulation_hours - self.regulation_hours, ZERO)
 
     @property
     def required_items(self) -> list[ItemStatus]:
@@ -199,6 +233,10 @@ class ProgrammeProgress:
         for status in self.items:
             if status.required and not status.done:
                 return status
+        if self.regulation_hours < self.required_regulation_hours:
+            for status in self.items:
+                if status.is_regulation and not status.done:
+                    return status
         if self.hours < self.required_hours:
             for status in self.items:
                 if not status.done:
@@ -226,13 +264,24 @@ class ProgrammeProgress:
 # From facts to progress (pure) -----------------------------------------------------------------
 
 
-def item_status(item: ProgrammeItem, facts: LearnerFacts) -> ItemStatus:
-    """Judge one item for one learner from the loaded facts."""
+def item_status(
+    item: ProgrammeItem, facts: LearnerFacts, since: datetime.datetime | None = None
+) -> ItemStatus:
+    """Judge one item for one learner from the loaded facts (attempts from ``since`` on)."""
     if item.kind == ProgrammeItem.Kind.LESSON:
         return _lesson_status(item, facts.seconds.get(item.pk, 0))
     if item.kind == ProgrammeItem.Kind.QUIZ:
-        return _quiz_status(item, facts.attempts.get(item.quiz_id, []))
+        attempts = facts.attempts.get(item.quiz_id, [])
+        if since is not None:
+            attempts = [a for a in attempts if a.started_at is None or a.started_at >= since]
+        return _quiz_status(item, attempts)
     return _offline_status(item, facts.attendance.get(item.pk))
+
+
+def programme_start(programme: Programme) -> datetime.datetime:
+    """The first moment of the programme's first day (Asia/Shanghai): attempts count from it."""
+    start = datetime.datetime.combine(programme.starts_on, datetime.time.min)
+    return timezone.make_aware(start, timezone.get_default_timezone())
 
 
 def _lesson_status(item: ProgrammeItem, raw_seconds: int) -> ItemStatus:
@@ -283,16 +332,17 @@ def build_progress(
     enrollment: Enrollment | None = None,
 ) -> ProgrammeProgress:
     """A learner's progress in a programme from already-loaded facts (no queries)."""
-    statuses = [item_status(item, facts) for item in items]
-    lesson_seconds = sum(s.seconds for s in statuses if s.kind == ProgrammeItem.Kind.LESSON)
-    lesson_hours = hours_from_seconds(lesson_seconds)
-    offline_hours = sum(
-        (s.hours for s in statuses if s.kind == ProgrammeItem.Kind.OFFLINE), Decimal("0.0")
-    )
+    since = programme_start(programme)
+    statuses = [item_status(item, facts, since) for item in items]
+    lesson_seconds, lesson_hours, offline_hours = _hours(statuses)
     hours = (lesson_hours + offline_hours).quantize(TENTH)
+    _, regulation_lessons, regulation_offline = _hours([s for s in statuses if s.is_regulation])
+    regulation_hours = (regulation_lessons + regulation_offline).quantize(TENTH)
     complete = is_complete(
         hours=hours,
         required_hours=programme.required_hours,
+        regulation_hours=regulation_hours,
+        required_regulation_hours=programme.required_regulation_hours,
         required_items_done=all(s.done for s in statuses if s.required),
     )
     return ProgrammeProgress(
@@ -303,8 +353,18 @@ def build_progress(
         lesson_hours=lesson_hours,
         offline_hours=offline_hours,
         hours=hours,
+        regulation_hours=regulation_hours,
         complete=complete,
     )
+
+
+def _hours(statuses: list[ItemStatus]) -> tuple[int, Decimal, Decimal]:
+    """(lesson seconds, lesson 学时 rounded down, offline 学时) of these items."""
+    seconds = sum(s.seconds for s in statuses if s.kind == ProgrammeItem.Kind.LESSON)
+    offline = sum(
+        (s.hours for s in statuses if s.kind == ProgrammeItem.Kind.OFFLINE), Decimal("0.0")
+    )
+    return seconds, hours_from_seconds(seconds), offline
 
 
 # Loading facts in bulk -------------------------------------------------------------------------
@@ -329,8 +389,6 @@ def load_facts(users, items: list[ProgrammeItem]) -> dict[int, LearnerFacts]:
     ``users`` is a list of user ids or a queryset of ids (``values("pk")``/``values("user_id")``,
     used as a subquery so a programme of thousands sends no long parameter list).
     """
-    from quizzes.models import Attempt
-
     facts: dict[int, LearnerFacts] = defaultdict(LearnerFacts)
     lesson_ids = [i.pk for i in items if i.kind == ProgrammeItem.Kind.LESSON]
     offline_ids = [i.pk for i in items if i.kind == ProgrammeItem.Kind.OFFLINE]
@@ -360,10 +418,10 @@ def load_facts(users, items: list[ProgrammeItem]) -> dict[int, LearnerFacts]:
     if quiz_ids:
         attempts = Attempt.objects.filter(
             user_id__in=users, quiz_id__in=quiz_ids, status=Attempt.Status.FINISHED
-        ).values_list("user_id", "quiz_id", "score", "max_score", "pending_marking")
-        for user_id, quiz_id, score, max_score, pending in attempts:
+        ).values_list("user_id", "quiz_id", "score", "max_score", "pending_marking", "started_at")
+        for user_id, quiz_id, score, max_score, pending, started_at in attempts:
             facts[user_id].attempts.setdefault(quiz_id, []).append(
-                AttemptFacts(score, max_score, pending)
+                AttemptFacts(score, max_score, pending, started_at)
             )
     return facts
 
@@ -374,9 +432,9 @@ def learner_progress(user) -> list[ProgrammeProgress]:
     Unfinished programmes first, by deadline; then finished ones, most recent first.
     """
     enrollments = list(
-        Enrollment.objects.filter(user=user, programme__is_published=True).select_related(
-            "programme", "certificate"
-        )
+        Enrollment.objects.filter(
+            user=user, programme__is_published=True, withdrawn_at__isnull=True
+        ).select_related("programme", "certificate")
     )
     if not enrollments:
         return []

@@ -19,4 +19,9 @@ urlpatterns = [
     path("reports/<int:programme_pk>/", reports.unit_report, name="report_unit"),
     path("reports/<int:programme_pk>/export/", reports.export, name="report_export"),
     path("reports/<int:programme_pk>/chart.json", reports.chart, name="report_chart"),
+    path(
+        "reports/people/<int:user_id>/reset-password/",
+        reports.reset_password,
+        name="report_reset_password",
+    ),
 ]

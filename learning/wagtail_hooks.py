@@ -34,3 +34,8 @@ def register_admin():
 @hooks.register("register_permissions")
 def register_training_permissions():
     return permissions.grantable_permissions()
+
+
+@hooks.register("register_log_actions")
+def register_log_actions(actions):
+    actions.register_action("learning.reset_password", "重置初始密码", "单位管理员重置了初始密码")

@@ -69,6 +69,7 @@ def create_question(entry: dict, sources: SourceIndex, categories: dict) -> Ques
         category=categories[entry["category"]],
         status=Question.Status.PUBLISHED,
         source_quote=entry["source"]["quote"],
+        fact_group=entry.get("group", ""),
         **_citation(source),
         **_answer_fields(QUESTION_TYPES[kind], entry),
     )
@@ -147,7 +148,7 @@ def _quiz_specs(now) -> list[dict]:
             "closes_at": now + timedelta(days=60),
             "attempt_limit": 1,
             "pass_percent": Decimal(60),
-            "min_regulation_share": Decimal("0.30"),
+            "min_regulation_percent": Decimal(30),
             "is_published": True,
             "rules": [
                 {
@@ -174,7 +175,8 @@ def _practice_specs() -> list[dict]:
         in_category = Question.objects.filter(top.subtree_q(prefix="category__"))
         rules = []
         for kind in ("single", "multiple", "truefalse", "fill"):
-            available = in_category.filter(polymorphic_ctype=_type(kind)).count()
+            pool = in_category.filter(polymorphic_ctype=_type(kind)).values_list("pk", "fact_group")
+            available = len({group or f"#{pk}" for pk, group in pool})  # one per same-fact group
             if available:
                 rules.append(
                     {"category": top, "question_type": _type(kind), "count": min(available, 5)}
@@ -186,7 +188,7 @@ def _practice_specs() -> list[dict]:
                 "mode": Quiz.Mode.PRACTICE,
                 "description": f"“{top.name}”类题目随机练习,不限时,交卷后查看解析。",
                 "is_published": True,
-                "min_regulation_share": Decimal(0),
+                "min_regulation_percent": Decimal(0),
                 "rules": rules,
             }
         )

@@ -2,8 +2,15 @@
 
 A blueprint is fixed questions plus rules ("draw ``count`` questions from this pool, each worth
 ``points``") and a minimum share of points that must be regulation-and-discipline content.
-``check`` says whether a blueprint can always be met and, if not, exactly why; ``draw`` makes
-one random paper that meets it.
+Questions may belong to a same-fact group (同题组): a paper never holds two questions of one
+group. ``check`` says whether a blueprint can always be met and, if not, exactly why; ``draw``
+makes one random paper that meets it; ``guarantee`` says what every paper holds.
+
+How a paper is drawn: decide how many regulation questions each rule takes (a random start,
+raised until the share is met), then pick at random within each rule, skipping questions
+already on the paper and questions of a group already on it. Groups can make one random order
+fail where another succeeds, so a draw tries ``TRIES`` random orders; ``check`` proves a
+blueprint with seeded tries, so a blueprint it accepts is one ``draw`` can meet.
 """
 
 import math
@@ -11,11 +18,19 @@ import random
 from dataclasses import dataclass
 from decimal import Decimal
 
+TRIES = 30
+
 
 @dataclass(frozen=True)
 class Candidate:
     id: int
     is_regulation: bool
+    group: str = ""  # same-fact group; "" for none
+
+    @property
+    def slot(self) -> str:
+        """What a paper may hold once: the group, or the question itself."""
+        return self.group or f"#{self.id}"
 
 
 @dataclass(frozen=True)
@@ -58,7 +73,8 @@ class BlueprintError(Exception):
 
 def check(blueprint: Blueprint) -> list[str]:
     """Every reason the blueprint cannot be met, in Chinese; empty when it always can."""
-    problems = [
+    problems = _fixed_problems(blueprint)
+    problems += [
         p for p in (_pool_problem(i, r, blueprint) for i, r in enumerate(blueprint.rules)) if p
     ]
     if blueprint.total_points <= 0:
@@ -68,40 +84,62 @@ def check(blueprint: Blueprint) -> list[str]:
     shortfall = _regulation_shortfall(blueprint, _max_quotas(blueprint))
     if shortfall > 0:
         problems.append(_share_message(blueprint, shortfall))
-    elif _greedy_draw(blueprint, _max_quotas(blueprint)) is None:
-        problems.append("各抽题规则的题目范围相互重叠,去重后不足以组成完整试卷,请调整规则。")
+    elif _witness(blueprint) is None:
+        problems.append(
+            "各抽题规则的题目范围相互重叠(或同题组的题目太多),去重后不足以组成完整试卷,请调整规则。"
+        )
     return problems
 
 
+def _fixed_problems(blueprint: Blueprint) -> list[str]:
+    slots = [c.slot for c, _ in blueprint.fixed]
+    repeated = sorted({s for s in slots if slots.count(s) > 1})
+    return [f"固定题目中有多道题属于同一同题组“{s}”,同一份试卷只能出现其中一道。" for s in repeated]
+
+
 def _pool_problem(index: int, rule: Rule, blueprint: Blueprint) -> str:
-    available = len(_usable(rule, blueprint))
+    usable = _usable(rule, blueprint)
+    available = len(_slots(usable))
     if available >= rule.count:
         return ""
+    grouped = "(同一同题组只算一题)" if available < len(usable) else ""
     return (
         f"第{index + 1}条抽题规则({rule.label})需要 {rule.count} 题,"
-        f"题库中符合条件的已发布题目只有 {available} 题,还差 {rule.count - available} 题。"
+        f"题库中符合条件的已发布题目只有 {available} 题{grouped},"
+        f"还差 {rule.count - available} 题。"
     )
 
 
 def _usable(rule: Rule, blueprint: Blueprint) -> list[Candidate]:
-    fixed = {c.id for c, _ in blueprint.fixed}
-    return [c for c in rule.pool if c.id not in fixed]
+    """The rule's pool without the fixed questions and their groups."""
+    fixed = {c.slot for c, _ in blueprint.fixed}
+    return [c for c in rule.pool if c.slot not in fixed]
+
+
+def _slots(candidates: list[Candidate]) -> set[str]:
+    return {c.slot for c in candidates}
 
 
 def _bounds(rule: Rule, blueprint: Blueprint) -> tuple[int, int]:
+    """The fewest and most regulation questions this rule can contribute."""
     usable = _usable(rule, blueprint)
-    regulation = sum(c.is_regulation for c in usable)
-    return max(0, rule.count - (len(usable) - regulation)), min(rule.count, regulation)
+    regulation = len(_slots([c for c in usable if c.is_regulation]))
+    other = len(_slots([c for c in usable if not c.is_regulation]))
+    return max(0, rule.count - other), min(rule.count, regulation)
 
 
 def _max_quotas(blueprint: Blueprint) -> list[int]:
     return [_bounds(r, blueprint)[1] for r in blueprint.rules]
 
 
-def _regulation_shortfall(blueprint: Blueprint, quotas: list[int]) -> Decimal:
+def _regulation_points(blueprint: Blueprint, quotas: list[int]) -> Decimal:
     fixed = sum((p for c, p in blueprint.fixed if c.is_regulation), Decimal(0))
     drawn = sum((r.points * q for r, q in zip(blueprint.rules, quotas, strict=True)), Decimal(0))
-    return blueprint.required_regulation_points - fixed - drawn
+    return fixed + drawn
+
+
+def _regulation_shortfall(blueprint: Blueprint, quotas: list[int]) -> Decimal:
+    return blueprint.required_regulation_points - _regulation_points(blueprint, quotas)
 
 
 def _share_message(blueprint: Blueprint, shortfall: Decimal) -> str:
@@ -118,15 +156,29 @@ def _number(value: Decimal) -> str:
     return format(value.normalize(), "f")
 
 
+def _witness(blueprint: Blueprint) -> list[DrawnQuestion] | None:
+    """A paper meeting the blueprint, found with seeded tries (so ``check`` is repeatable)."""
+    for seed in range(TRIES):
+        paper = _greedy_draw(blueprint, _max_quotas(blueprint), random.Random(seed))
+        if paper is not None:
+            return paper
+    return None
+
+
 def draw(blueprint: Blueprint, rng: random.Random) -> list[DrawnQuestion]:
-    """One random paper meeting every rule and the regulation share, in blueprint order."""
-    quotas = _random_quotas(blueprint, rng)
-    paper = _greedy_draw(blueprint, quotas, rng) or _greedy_draw(
-        blueprint, _max_quotas(blueprint), rng
-    )
-    if paper is None or _regulation_points(paper) < blueprint.required_regulation_points:
+    """One random paper meeting every rule, the groups and the share, in blueprint order."""
+    for _ in range(TRIES):
+        paper = _greedy_draw(blueprint, _random_quotas(blueprint, rng), rng)
+        if paper is not None and _meets_share(blueprint, paper):
+            return paper
+    paper = _witness(blueprint)
+    if paper is None or not _meets_share(blueprint, paper):
         raise BlueprintError(check(blueprint) or ["题库不足以组成满足要求的试卷。"])
     return paper
+
+
+def _meets_share(blueprint: Blueprint, paper: list[DrawnQuestion]) -> bool:
+    return _paper_regulation_points(paper) >= blueprint.required_regulation_points
 
 
 def _random_quotas(blueprint: Blueprint, rng: random.Random) -> list[int]:
@@ -147,35 +199,76 @@ def _random_quotas(blueprint: Blueprint, rng: random.Random) -> list[int]:
     return quotas
 
 
-def _greedy_draw(blueprint: Blueprint, quotas: list[int], rng: random.Random | None = None):
-    taken = {c.id for c, _ in blueprint.fixed}
+def _greedy_draw(blueprint: Blueprint, quotas: list[int], rng: random.Random):
+    taken = {c.slot for c, _ in blueprint.fixed}
     paper = [DrawnQuestion(c.id, p, c.is_regulation) for c, p in blueprint.fixed]
     for rule, quota in zip(blueprint.rules, quotas, strict=True):
         picked = _pick(rule, quota, taken, rng)
         if picked is None:
             return None
-        taken.update(c.id for c in picked)
+        taken.update(c.slot for c in picked)
         paper.extend(DrawnQuestion(c.id, rule.points, c.is_regulation) for c in picked)
     return paper
 
 
-def _pick(rule: Rule, quota: int, taken: set[int], rng) -> list[Candidate] | None:
-    regulation = [c for c in rule.pool if c.is_regulation and c.id not in taken]
-    other = [c for c in rule.pool if not c.is_regulation and c.id not in taken]
-    if rng:
-        rng.shuffle(regulation)
-        rng.shuffle(other)
-    quota = min(quota, len(regulation))
-    picked = regulation[:quota] + other[: rule.count - quota]
-    if len(picked) < rule.count:  # not enough others: top up with regulation questions
-        picked += regulation[quota : quota + rule.count - len(picked)]
+def _pick(rule: Rule, quota: int, taken: set[str], rng: random.Random) -> list[Candidate] | None:
+    """``rule.count`` questions, ``quota`` of them regulation content where the pool allows,
+    none whose question or group is already on the paper."""
+    regulation = [c for c in rule.pool if c.is_regulation]
+    other = [c for c in rule.pool if not c.is_regulation]
+    rng.shuffle(regulation)
+    rng.shuffle(other)
+    seen = set(taken)
+    picked = _take(regulation, quota, seen)
+    picked += _take(other, rule.count - len(picked), seen)
+    picked += _take(regulation, rule.count - len(picked), seen)  # not enough others
     return picked if len(picked) == rule.count else None
 
 
-def _regulation_points(paper: list[DrawnQuestion]) -> Decimal:
+def _take(candidates: list[Candidate], wanted: int, seen: set[str]) -> list[Candidate]:
+    """Up to ``wanted`` candidates whose slot is not in ``seen`` (which they are added to)."""
+    chosen = []
+    for candidate in candidates:
+        if len(chosen) == wanted:
+            break
+        if candidate.slot not in seen:
+            seen.add(candidate.slot)
+            chosen.append(candidate)
+    return chosen
+
+
+def _paper_regulation_points(paper: list[DrawnQuestion]) -> Decimal:
     return sum((q.points for q in paper if q.is_regulation), Decimal(0))
 
 
 def regulation_share(paper: list[DrawnQuestion]) -> Decimal:
     total = sum((q.points for q in paper), Decimal(0))
-    return _regulation_points(paper) / total if total else Decimal(0)
+    return _paper_regulation_points(paper) / total if total else Decimal(0)
+
+
+@dataclass(frozen=True)
+class Guarantee:
+    """What the blueprint editor shows: per rule how many questions it can draw from, and the
+    regulation share every paper holds (and the most any paper could hold)."""
+
+    available: tuple[tuple[int, int], ...]  # per rule: (questions, of which regulation)
+    guaranteed_share: Decimal
+    best_share: Decimal
+
+
+def guarantee(blueprint: Blueprint) -> Guarantee:
+    """The share every drawn paper holds: the quiz's minimum when the blueprint can meet it,
+    else what the pools force on their own."""
+    total = blueprint.total_points
+    low = [_bounds(r, blueprint)[0] for r in blueprint.rules]
+    forced = _regulation_points(blueprint, low) / total if total else Decimal(0)
+    best = _regulation_points(blueprint, _max_quotas(blueprint)) / total if total else Decimal(0)
+    enforced = blueprint.min_share if not check(blueprint) else Decimal(0)
+    return Guarantee(
+        tuple(_available(r, blueprint) for r in blueprint.rules), max(forced, enforced), best
+    )
+
+
+def _available(rule: Rule, blueprint: Blueprint) -> tuple[int, int]:
+    usable = _usable(rule, blueprint)
+    return len(_slots(usable)), len(_slots([c for c in usable if c.is_regulation]))

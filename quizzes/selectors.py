@@ -47,8 +47,16 @@ def build_blueprint(
 ) -> drawing.Blueprint:
     """A blueprint from fixed (question id, points) pairs and DrawRule objects, saved or not."""
     regulation_ids = _regulation_ids(regulation_category_paths(), [pk for pk, _ in fixed], rules)
+    groups = dict(
+        Question.objects.non_polymorphic()
+        .filter(pk__in=[pk for pk, _ in fixed])
+        .values_list("pk", "fact_group")
+    )
     return drawing.Blueprint(
-        fixed=tuple((drawing.Candidate(pk, pk in regulation_ids), points) for pk, points in fixed),
+        fixed=tuple(
+            (drawing.Candidate(pk, pk in regulation_ids, groups.get(pk, "")), points)
+            for pk, points in fixed
+        ),
         rules=tuple(_rule(rule, regulation_ids) for rule in rules),
         min_share=min_share,
     )
@@ -63,18 +71,18 @@ def _regulation_ids(paths, fixed_ids, rules) -> set[int]:
 
 
 def _rule(rule, regulation_ids: set[int]) -> drawing.Rule:
-    pool_ids = (
+    pool = (
         Question.objects.non_polymorphic()
         .filter(_rule_q(rule), status=Question.Status.PUBLISHED)
         .order_by("pk")
-        .values_list("pk", flat=True)
+        .values_list("pk", "fact_group")
         .distinct()
     )
     return drawing.Rule(
         label=str(rule),
         count=rule.count,
         points=rule.points,
-        pool=tuple(drawing.Candidate(pk, pk in regulation_ids) for pk in pool_ids),
+        pool=tuple(drawing.Candidate(pk, pk in regulation_ids, group) for pk, group in pool),
     )
 
 

@@ -1,12 +1,25 @@
-"""Keep the question bank honest when the regulations it cites change."""
+"""What quizzes announces, and how it keeps the question bank honest when the regulations it
+cites change.
+
+Sent once the attempt's transaction has committed, with ``attempt`` (an ``Attempt``):
+
+* ``attempt_finished`` — an attempt was handed in or timed out, and graded;
+* ``attempt_marked`` — a marker scored an essay answer of a finished attempt (it may still wait
+  for other essays: see ``attempt.pending_marking``).
+
+Apps above quizzes (training) listen to these instead of quizzes knowing them.
+"""
 
 from django.db.models.signals import pre_delete
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 from wagtail.signals import page_published
 
 from content.models import RegulationArticle, RegulationPage
 from quizzes.models import Question
 from quizzes.models.bank import article_fingerprint
+
+attempt_finished = Signal()
+attempt_marked = Signal()
 
 
 @receiver(page_published, sender=RegulationPage)

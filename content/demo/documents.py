@@ -22,6 +22,14 @@ class SeedDocument:
     status: str = "current"
     kind: str = "material"
     summary: str = ""
+    is_regulation: bool = False  # 法规纪律类: policy and discipline, not a notice's arrangements
+    history_note: str = ""
+
+
+HISTORICAL = (
+    "本文件为 2010 年前后印发的历史文本,其中部分规定已被此后的党内法规修订或替代,"
+    "学习时请以现行规定为准。"
+)
 
 
 DOCUMENTS = (
@@ -33,6 +41,7 @@ DOCUMENTS = (
         clean=lambda text: text,
         issuer="中共常州市委组织部",
         issued_on=datetime.date(2010, 6, 1),
+        history_note=HISTORICAL,
         summary="部署四项监督制度的学习培训与贯彻实施:县处级领导干部专题培训和自我测试、"
         "组工干部统一考试,责任追究、有关事项报告、“一报告两评议”和离任检查的落实要求。",
     ),
@@ -43,6 +52,8 @@ DOCUMENTS = (
         page_type="regulation",
         clean=seeds.clean_001,
         issuer="中共某市委",
+        is_regulation=True,
+        history_note=HISTORICAL,
         summary="从导向机制、工作机制、监督机制和群众满意度评价反馈机制四方面提出措施,"
         "明确岗前培训法规纪律内容不少于8学时、任职资格考试法规纪律内容不少于15%等要求。",
     ),
@@ -53,6 +64,8 @@ DOCUMENTS = (
         page_type="regulation",
         clean=seeds.clean_002,
         issuer="中共某县委",
+        is_regulation=True,
+        history_note=HISTORICAL,
         status="trial",
         summary="界定县委班子和县委书记的用人权力与责任,规范动议、提名、考察、酝酿和决定各环节,"
         "并通过上级监督、监督员和群众监督约束“一把手”用人行为。",

@@ -108,6 +108,8 @@ def _regulation_page(doc: SeedDocument, text: str) -> RegulationPage:
         issued_on=doc.issued_on,
         status=doc.status,
         summary=doc.summary,
+        is_regulation=doc.is_regulation,
+        history_note=doc.history_note,
         preamble=parsed.preamble,
         signature=parsed.signature,
         articles=[

@@ -71,6 +71,18 @@ class RegulationPage(Page):
     summary = models.TextField("内容提要", blank=True)
     preamble = models.TextField("序言/导语", blank=True, help_text="正文条目之前的文字,可留空。")
     signature = models.CharField("落款", max_length=200, blank=True)
+    is_regulation = models.BooleanField(
+        "法规纪律类",
+        default=False,
+        help_text="本文件属于干部选拔任用政策法规和干部人事纪律:引用其条目的题目计入试卷的"
+        "法规纪律内容,以其为课程的学时可计入法规纪律学时。通知、工作部署等请勿勾选。",
+    )
+    history_note = models.CharField(
+        "历史文本说明",
+        max_length=200,
+        blank=True,
+        help_text="文件已被修订或替代时填写,页面顶部会提示读者,如“本办法已被……替代”。",
+    )
 
     search_fields = [
         *Page.search_fields,
@@ -90,6 +102,8 @@ class RegulationPage(Page):
             [
                 FieldRowPanel([FieldPanel("issuer"), FieldPanel("document_number")]),
                 FieldRowPanel([FieldPanel("issued_on"), FieldPanel("status")]),
+                FieldPanel("is_regulation"),
+                FieldPanel("history_note"),
             ],
             heading="文件信息",
         ),

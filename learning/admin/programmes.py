@@ -93,8 +93,8 @@ class ItemsInlinePanel(InlinePanel):
 
 AUDIENCE_HELP = (
     "<p>培训对象按“职级”和“单位(含下级)”两方面确定,两方面都要满足;某一方面不选即不限。"
-    "项目“已发布”且勾选“按对象自动报名”时,保存后会立即为所有符合条件的学员报名,"
-    "以后新加入的学员打开“我的培训”时也会自动报名。</p>"
+    "项目“已发布”且勾选“按对象自动报名”时,保存后会立即为所有符合条件的学员报名;"
+    "以后新导入或调整单位、职级的学员也随即报名,不再符合条件的学员退出报名(学习记录保留)。</p>"
 )
 ITEMS_HELP = (
     "<p>在线课程:选择课程页面并填写课程时长,学员学习时长最多计入该时长(每 45 分钟计 1 学时);"
@@ -150,14 +150,21 @@ def programme_panels() -> list:
 
 
 class EnrolAfterSaveMixin:
-    """After saving a published, auto-enrolling programme, enrol its audience."""
+    """After saving a programme, its enrolments follow its audience (published, auto-enrolling
+    programmes): newcomers enrolled, leavers withdrawn with their history kept."""
 
     def save_instance(self):
         instance = super().save_instance()
-        if instance.is_published and instance.auto_enrol:
-            added = services.enrol_audience(programme=instance, now=timezone.now())
-            if added:
-                messages.info(self.request, f"已按培训对象自动报名 {added} 人。")
+        change = services.sync_programme(programme=instance, now=timezone.now())
+        parts = [
+            f"新报名 {change.added} 人" if change.added else "",
+            f"恢复 {change.reinstated} 人" if change.reinstated else "",
+            f"{change.withdrawn} 人已不属于培训对象,退出报名(学习记录保留)"
+            if change.withdrawn
+            else "",
+        ]
+        if any(parts):
+            messages.info(self.request, "按培训对象:" + ",".join(p for p in parts if p) + "。")
         return instance
 
 

@@ -1,3 +1,4 @@
+from learning.models.notices import Notice
 from learning.models.people import LearnerProfile, Rank, Unit, UnitAdministrator
 from learning.models.programmes import (
     AttendanceRecord,
@@ -14,6 +15,7 @@ __all__ = [
     "Certificate",
     "Enrollment",
     "LearnerProfile",
+    "Notice",
     "Programme",
     "ProgrammeItem",
     "Rank",

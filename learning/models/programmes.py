@@ -29,6 +29,14 @@ class Programme(ClusterableModel):
     required_hours = models.DecimalField(
         "应修学时", max_digits=5, decimal_places=1, default=Decimal("8")
     )
+    required_regulation_hours = models.DecimalField(
+        "其中法规纪律学时",
+        max_digits=5,
+        decimal_places=1,
+        default=Decimal("0"),
+        help_text="应修学时中至少有多少学时须来自标为“法规纪律类”的培训内容"
+        "(干部选拔任用政策法规和干部人事纪律),如岗前培训不少于 8 学时。",
+    )
     auto_enrol = models.BooleanField("按对象自动报名", default=True)
     is_published = models.BooleanField("已发布", default=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -44,6 +52,8 @@ class Programme(ClusterableModel):
     def clean(self):
         if self.starts_on and self.ends_on and self.starts_on > self.ends_on:
             raise ValidationError({"ends_on": "结束日期不能早于开始日期。"})
+        if (self.required_regulation_hours or 0) > (self.required_hours or 0):
+            raise ValidationError({"required_regulation_hours": "法规纪律学时不能超过应修学时。"})
         unknown = set(self.audience_ranks or []) - set(Rank.values)
         if unknown:
             raise ValidationError({"audience_ranks": f"未知职级:{'、'.join(sorted(unknown))}"})
@@ -61,6 +71,11 @@ class ProgrammeItem(models.Model):
         "名称", max_length=120, blank=True, help_text="留空则用课程页面或测试的名称。"
     )
     required = models.BooleanField("必修", default=True)
+    is_regulation = models.BooleanField(
+        "法规纪律类",
+        default=False,
+        help_text="本内容属于干部选拔任用政策法规和干部人事纪律,其学时计入法规纪律学时。",
+    )
     page = models.ForeignKey(
         "wagtailcore.Page",
         verbose_name="课程页面",
@@ -143,6 +158,12 @@ class Enrollment(models.Model):
     )
     enrolled_at = models.DateTimeField("报名时间")
     completed_at = models.DateTimeField("完成时间", null=True, blank=True)
+    withdrawn_at = models.DateTimeField(
+        "退出时间",
+        null=True,
+        blank=True,
+        help_text="不再属于培训对象(调离单位或职级变化)的时间;学习记录保留,重新符合时恢复。",
+    )
 
     class Meta:
         verbose_name = "报名"
@@ -154,6 +175,10 @@ class Enrollment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.programme}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.withdrawn_at is None
 
 
 class AttendanceRecord(models.Model):
@@ -185,6 +210,9 @@ class Certificate(models.Model):
     number = models.CharField("证书编号", max_length=40, unique=True)
     verification_code = models.CharField("校验码", max_length=16)
     hours = models.DecimalField("学时", max_digits=5, decimal_places=1)
+    regulation_hours = models.DecimalField(
+        "其中法规纪律学时", max_digits=5, decimal_places=1, default=Decimal("0")
+    )
     issued_at = models.DateTimeField("发证时间")
     revoked_at = models.DateTimeField("撤销时间", null=True, blank=True)
     revoked_reason = models.CharField("撤销原因", max_length=200, blank=True)

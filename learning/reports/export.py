@@ -11,25 +11,32 @@ from common.excel import BOLD, cell, header_row, safe_row, workbook_bytes
 from learning.models import Rank
 from learning.reports.figures import (
     HUNDRED,
+    ROSTERS,
     PersonFigures,
     ReportScope,
     UnitReport,
     UnitRow,
+    enrollments_of,
     person_figures,
-    unfinished_enrollments,
+    roster,
 )
 
 SUMMARY_SHEET = "统计"
 NAMES_SHEET = "名单"
 SUMMARY_HEADERS = [
     "单位", "单位编码", "报名人数", "参学人数", "参学率", "完成人数", "完成率", "人均学时",
-    "参考人数", "参考率", "合格人数", "合格率", "平均分",
+    "人均法规纪律学时", "参考人数", "参考率", "合格人数", "未合格人数", "待阅卷人数", "合格率",
+    "平均分",
 ]  # fmt: skip
-SUMMARY_WIDTHS = (30, 12, 10, 10, 9, 10, 9, 10, 10, 9, 10, 9, 9)
+SUMMARY_WIDTHS = (30, 12, 10, 10, 9, 10, 9, 10, 16, 10, 9, 10, 11, 11, 9, 9)
+SUMMARY_FORMATS = [
+    None, None, "0.0%", None, "0.0%", "0.0", "0.0", None, "0.0%", None, None, None, "0.0%", "0.0",
+]  # fmt: skip
 NAMES_HEADERS = [
-    "单位", "姓名", "用户名", "职级类别", "职务", "手机号码", "已修学时", "测试情况", "最好成绩",
+    "单位", "姓名", "用户名", "职级类别", "职务", "手机号码", "已修学时", "其中法规纪律学时",
+    "测试情况", "最好成绩", "结业",
 ]  # fmt: skip
-NAMES_WIDTHS = (26, 12, 16, 10, 22, 14, 10, 10, 10)
+NAMES_WIDTHS = (26, 12, 16, 10, 22, 14, 10, 14, 10, 10, 12)
 RANK_LABELS = dict(Rank.choices)
 
 
@@ -37,20 +44,22 @@ def _fraction(rate: Decimal | None) -> float | None:
     return None if rate is None else float(rate / HUNDRED)
 
 
-def summary_values(row: UnitRow) -> list:
+def _round(value: Decimal | None, places: int) -> float | None:
+    return None if value is None else round(float(value), places)
+
+
+def summary_values(row: UnitRow, *, own: bool = False) -> list:
     """The figures of a "统计" row: counts, rates as fractions (shown as %), hours, score."""
-    f = row.total
-    average_hours = f.average_hours
-    score = f.average_score
+    f = row.own if own else row.total
     return [
         f.enrolled, f.active, _fraction(f.participation_rate), f.completed,
-        _fraction(f.completion_rate), None if average_hours is None else round(float(average_hours), 2),
-        f.took, _fraction(f.exam_rate), f.passed, _fraction(f.pass_rate),
-        None if score is None else round(float(score), 1),
+        _fraction(f.completion_rate), _round(f.average_hours, 2),
+        _round(f.average_regulation_hours, 2), f.took, _fraction(f.exam_rate), f.passed,
+        f.failed, f.pending, _fraction(f.pass_rate), _round(f.average_score, 1),
     ]  # fmt: skip
 
 
-def _summary_sheet(workbook: Workbook, report: UnitReport) -> None:
+def _summary_sheet(workbook: Workbook, report: UnitReport, *, own: bool) -> None:
     sheet = workbook.create_sheet(SUMMARY_SHEET)
     scope = report.scope
     headers = header_row(sheet, SUMMARY_HEADERS, SUMMARY_WIDTHS)
@@ -58,51 +67,65 @@ def _summary_sheet(workbook: Workbook, report: UnitReport) -> None:
     sheet.append(
         [cell(sheet, f"{scope.programme.title} · {scope.unit.name} 学习情况统计", font=BOLD)]
     )
-    sheet.append([f"统计截至 {scope.as_of:%Y-%m-%d}(含下级单位);{report_note(scope)}"])
+    basis = "仅本单位人员" if own else "含下级单位"
+    sheet.append([f"统计截至 {scope.as_of:%Y-%m-%d}({basis});{report_note(scope)}"])
     sheet.append(headers)
-    formats = [None, None, "0.0%", None, "0.0%", "0.0", None, "0.0%", None, "0.0%", "0.0"]
     for row in report.rows:
-        values = summary_values(row)
+        values = summary_values(row, own=own)
         sheet.append(
             [
                 cell(sheet, row.unit.name, indent=row.level),
                 row.unit.code,
-                *[cell(sheet, v, number_format=f) for v, f in zip(values, formats, strict=True)],
+                *[
+                    cell(sheet, v, number_format=f)
+                    for v, f in zip(values, SUMMARY_FORMATS, strict=True)
+                ],
             ]
         )
 
 
 def report_note(scope: ReportScope) -> str:
     exam = f"测试:{scope.quiz.title}" if scope.quiz else "测试:本项目全部测试"
-    return f"{exam};学时按每 {getattr(settings, 'LEARNING_HOUR_MINUTES', 45)} 分钟计 1 学时"
+    minutes = getattr(settings, "LEARNING_HOUR_MINUTES", 45)
+    return f"{exam};学时按每 {minutes} 分钟计 1 学时;合格率按已阅卷人数计算,待阅卷人员另列"
 
 
-def unfinished_rows(scope: ReportScope) -> Iterator[list]:
-    """One row per person who has not finished, for the "名单" sheet (two queries in all)."""
-    figures = person_figures(scope)
-    for enrollment in unfinished_enrollments(scope).iterator(chunk_size=2000):
-        user, profile = enrollment.user, enrollment.user.profile
-        person = figures.get(user.pk, PersonFigures())
-        yield [
-            profile.unit.name, user.get_full_name(), user.get_username(),
-            RANK_LABELS.get(profile.rank, ""), profile.position, profile.phone,
-            round(float(person.hours), 2), person.exam_status,
-            None if person.percent is None else round(float(person.percent), 1),
-        ]  # fmt: skip
+def roster_rows(scope: ReportScope, kind: str) -> Iterator[list]:
+    """One row per person of the name list ``kind`` (``ROSTERS``), for the "名单" sheet."""
+    ids, figures = roster(scope, kind)
+    figures = figures if figures is not None else person_figures(scope)
+    for start in range(0, len(ids), 2000):
+        for enrollment in enrollments_of(scope, ids[start : start + 2000]):
+            yield person_row(scope, enrollment, figures.get(enrollment.user_id, PersonFigures()))
 
 
-def _names_sheet(workbook: Workbook, scope: ReportScope) -> None:
+def person_row(scope: ReportScope, enrollment, person: PersonFigures) -> list:
+    user, profile = enrollment.user, enrollment.user.profile
+    done = enrollment.completed_at is not None and enrollment.completed_at < scope.end
+    return [
+        profile.unit.name, user.get_full_name(), user.get_username(),
+        RANK_LABELS.get(profile.rank, ""), profile.position, profile.phone,
+        round(float(person.hours), 2), round(float(person.regulation_hours), 2),
+        person.exam_status, None if person.percent is None else round(float(person.percent), 1),
+        "已结业" if done else "未结业",
+    ]  # fmt: skip
+
+
+def _names_sheet(workbook: Workbook, scope: ReportScope, kind: str) -> None:
     sheet = workbook.create_sheet(NAMES_SHEET)
-    headers = header_row(sheet, NAMES_HEADERS, NAMES_WIDTHS)
-    sheet.freeze_panes = "A2"
-    sheet.append(headers)
-    for values in unfinished_rows(scope):
+    sheet.freeze_panes = "A3"
+    sheet.append([cell(sheet, f"{ROSTERS[kind]}", font=BOLD)])
+    sheet.append(header_row(sheet, NAMES_HEADERS, NAMES_WIDTHS))
+    for values in roster_rows(scope, kind):
         sheet.append(safe_row(sheet, values))
 
 
-def export_workbook(report: UnitReport) -> bytes:
-    """The report as .xlsx: "统计" (rolled-up figures, indented by depth) and "名单"."""
+def export_workbook(
+    report: UnitReport, *, own: bool = False, roster_kind: str = "unfinished"
+) -> bytes:
+    """The report as .xlsx, as the page shows it: "统计" (each unit's figures, with its sub-units
+    or of its own people only, indented by depth) and "名单" (the chosen name list)."""
     workbook = Workbook(write_only=True)
-    _summary_sheet(workbook, report)
-    _names_sheet(workbook, report.scope)
+    _summary_sheet(workbook, report, own=own)
+    _names_sheet(workbook, report.scope, roster_kind)
     return workbook_bytes(workbook)

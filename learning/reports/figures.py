@@ -1,8 +1,9 @@
 """Unit reports of a programme: figures per unit and rolled up over each unit's subtree.
 
 Who counts
-    People enrolled in the programme (by the end of the "as of" day) whose learner profile puts
-    them in the unit's subtree. A person's unit is the current one of their profile.
+    People enrolled in the programme (by the end of the "as of" day, and not withdrawn from it
+    by then) whose learner profile puts them in the unit's subtree. A person's unit is the
+    current one of their profile.
 
 Figures (``Figures``), all "as of" a day in Asia/Shanghai
     - 参学率: enrolled people with any lesson time (credits dated on or before the day, plus
@@ -12,12 +13,14 @@ Figures (``Figures``), all "as of" a day in Asia/Shanghai
     - 完成率: enrolments completed before the end of the day, over enrolled people;
     - 人均学时: per person the lesson seconds, each lesson capped at its nominal length, turned
       into 学时 of ``LEARNING_HOUR_MINUTES`` minutes and rounded down to 0.1 (as the learner's
-      own progress shows them), plus offline hours — summed, over enrolled people;
+      own progress shows them), plus offline hours — summed, over enrolled people; 法规纪律学时
+      the same over the items marked 法规纪律类;
     - 参考率: people with a finished attempt (finished before the end of the day) of the exam
       quizzes — the chosen quiz, or every quiz item of the programme — over enrolled people;
-    - 合格率: people who passed every exam quiz, over people who took the exam. As in the
-      learner's progress, a quiz is passed by a finished, fully marked attempt scoring at least
-      the item's pass mark, else the quiz's own; an attempt waiting for marking has not passed;
+    - 合格率: people who passed every exam quiz, over people who took the exam and are marked:
+      somebody whose attempt still waits for essay marking is 待阅卷, counted apart, neither
+      合格 nor 未合格. As in the learner's progress, a quiz is passed by a finished, fully marked
+      attempt scoring at least the item's pass mark, else the quiz's own;
     - 平均分: the mean, over people who took the exam and have a marked attempt, of their best
       percentage (averaged over the exam quizzes when there are several).
     Attempts count only from the programme's first day, so a quiz reused from an earlier
@@ -83,8 +86,11 @@ class Figures:
     completed: int = 0
     lesson_tenths: int = 0
     offline_hours: Decimal = Decimal(0)
+    regulation_tenths: int = 0
+    regulation_offline_hours: Decimal = Decimal(0)
     took: int = 0
     passed: int = 0
+    pending: int = 0  # took the exam, waiting for essay marking (待阅卷)
     percent_sum: Decimal = Decimal(0)
     scored: int = 0
 
@@ -95,6 +101,19 @@ class Figures:
     @property
     def hours(self) -> Decimal:
         return Decimal(self.lesson_tenths) / 10 + self.offline_hours
+
+    @property
+    def regulation_hours(self) -> Decimal:
+        return Decimal(self.regulation_tenths) / 10 + self.regulation_offline_hours
+
+    @property
+    def failed(self) -> int:
+        """Took the exam, fully marked, not passed (未合格)."""
+        return self.took - self.passed - self.pending
+
+    @property
+    def marked(self) -> int:
+        return self.passed + self.failed
 
     @property
     def participation_rate(self) -> Decimal | None:
@@ -109,12 +128,17 @@ class Figures:
         return self.hours / self.enrolled if self.enrolled else None
 
     @property
+    def average_regulation_hours(self) -> Decimal | None:
+        return self.regulation_hours / self.enrolled if self.enrolled else None
+
+    @property
     def exam_rate(self) -> Decimal | None:
         return _ratio(self.took, self.enrolled)
 
     @property
     def pass_rate(self) -> Decimal | None:
-        return _ratio(self.passed, self.took)
+        """Over the marked: a person waiting for marking is neither passed nor failed."""
+        return _ratio(self.passed, self.marked)
 
     @property
     def average_score(self) -> Decimal | None:
@@ -161,19 +185,23 @@ WITH people AS (
     JOIN {profile} p ON p.user_id = e.user_id
     JOIN {unit} u ON u.id = p.unit_id
     WHERE e.programme_id = %(programme)s AND e.enrolled_at < %(end)s
+      AND (e.withdrawn_at IS NULL OR e.withdrawn_at >= %(end)s)
       AND u.path LIKE %(path)s {people_filter}
 ),
 lesson_items AS (
-    SELECT i.id, COALESCE(i.nominal_minutes, 0) * 60 AS cap
+    SELECT i.id, COALESCE(i.nominal_minutes, 0) * 60 AS cap,
+           CASE WHEN i.is_regulation = %(true)s THEN 1 ELSE 0 END AS reg
     FROM {item} i WHERE i.programme_id = %(programme)s AND i.kind = %(lesson)s
 ),
 lesson AS (
     SELECT t.user_id,
            -- an integer, so that tenths of a 学时 below are rounded down on PostgreSQL too
            -- (its SUM of bigint is numeric, and numeric division keeps the fraction)
-           CAST(SUM(CASE WHEN t.seconds > t.cap THEN t.cap ELSE t.seconds END) AS BIGINT) AS seconds
+           CAST(SUM(CASE WHEN t.seconds > t.cap THEN t.cap ELSE t.seconds END) AS BIGINT) AS seconds,
+           CAST(SUM(CASE WHEN t.seconds > t.cap THEN t.cap ELSE t.seconds END * t.reg) AS BIGINT)
+             AS reg_seconds
     FROM (
-        SELECT g.user_id, g.seconds + COALESCE(a.pending_seconds, 0) AS seconds, li.cap
+        SELECT g.user_id, g.seconds + COALESCE(a.pending_seconds, 0) AS seconds, li.cap, li.reg
         FROM (
             SELECT c.item_id, c.user_id, SUM(c.seconds) AS seconds
             FROM {credit} c
@@ -185,7 +213,7 @@ lesson AS (
         LEFT JOIN {active} a
           ON a.user_id = g.user_id AND a.item_id = g.item_id AND a.day <= %(day)s
         UNION ALL
-        SELECT a.user_id, a.pending_seconds, li.cap
+        SELECT a.user_id, a.pending_seconds, li.cap, li.reg
         FROM {active} a JOIN lesson_items li ON li.id = a.item_id
         WHERE a.day <= %(day)s AND a.pending_seconds > 0 {only_a}
           AND NOT EXISTS (
@@ -196,17 +224,21 @@ lesson AS (
     GROUP BY t.user_id
 ),
 offline AS (
-    SELECT r.user_id, SUM(r.hours) AS hours
+    SELECT r.user_id, SUM(r.hours) AS hours,
+           SUM(CASE WHEN i.is_regulation = %(true)s THEN r.hours ELSE 0 END) AS reg_hours
     FROM {attendance} r JOIN {item} i ON i.id = r.item_id
     WHERE i.programme_id = %(programme)s AND r.attended_on <= %(day)s
       {only_r}
     GROUP BY r.user_id
 ),
 attempts AS (
-    SELECT t.user_id, MAX(t.took) AS took, SUM(t.passed) AS passed, AVG(t.percent) AS percent
+    SELECT t.user_id, MAX(t.took) AS took, SUM(t.passed) AS passed, MAX(t.pending) AS pending,
+           AVG(t.percent) AS percent
     FROM (
         SELECT a.user_id, i.id AS item_id,
                MAX(CASE WHEN {exam_item} AND {finished} THEN 1 ELSE 0 END) AS took,
+               MAX(CASE WHEN {exam_item} AND {finished} AND a.pending_marking = %(true)s
+                        THEN 1 ELSE 0 END) AS pending,
                MAX(CASE WHEN {exam_item} AND {finished} AND {marked}
                          AND a.score * 100 >= a.max_score * COALESCE(i.pass_percent, q.pass_percent)
                         THEN 1 ELSE 0 END) AS passed,
@@ -242,7 +274,12 @@ CROSS JOIN exam_items n
 # Lesson time is turned into tenths of a 学时 per person with integer division (rounded down,
 # as the learner's own progress shows it) before it is summed. Any attempt at a programme quiz
 # started in time counts as taking part; ``took`` needs a finished attempt of an exam quiz.
-UNIT_SQL = """
+# A person who took the exam has passed it (every exam quiz passed), waits for marking (not
+# passed, and an attempt still has an essay to mark: 待阅卷) or has failed it (未合格).
+PASSED = "x.took = 1 AND x.passed >= n.n"
+PENDING = f"x.took = 1 AND NOT ({PASSED}) AND x.pending = 1"
+
+UNIT_SQL = f"""
 SELECT pe.unit_id,
        COUNT(*),
        SUM(CASE WHEN l.seconds > 0 OR o.user_id IS NOT NULL OR x.user_id IS NOT NULL
@@ -250,19 +287,25 @@ SELECT pe.unit_id,
        SUM(CASE WHEN pe.completed_at < %(end)s THEN 1 ELSE 0 END),
        COALESCE(SUM(l.seconds * 10 / %(hour)s), 0),
        COALESCE(SUM(o.hours), 0),
+       COALESCE(SUM(l.reg_seconds * 10 / %(hour)s), 0),
+       COALESCE(SUM(o.reg_hours), 0),
        SUM(CASE WHEN x.took = 1 THEN 1 ELSE 0 END),
-       SUM(CASE WHEN x.took = 1 AND x.passed >= n.n THEN 1 ELSE 0 END),
+       SUM(CASE WHEN {PASSED} THEN 1 ELSE 0 END),
+       SUM(CASE WHEN {PENDING} THEN 1 ELSE 0 END),
        COALESCE(SUM(x.percent), 0),
        COUNT(x.percent)
-{joins}
+{{joins}}
 GROUP BY pe.unit_id
 """
 
-PERSON_SQL = """
+PERSON_SQL = f"""
 SELECT pe.user_id, COALESCE(l.seconds * 10 / %(hour)s, 0), COALESCE(o.hours, 0),
+       COALESCE(l.reg_seconds * 10 / %(hour)s, 0), COALESCE(o.reg_hours, 0),
        CASE WHEN x.took = 1 THEN 1 ELSE 0 END,
-       CASE WHEN x.took = 1 AND x.passed >= n.n THEN 1 ELSE 0 END, x.percent
-{joins}
+       CASE WHEN {PASSED} THEN 1 ELSE 0 END,
+       CASE WHEN {PENDING} THEN 1 ELSE 0 END,
+       x.percent
+{{joins}}
 """
 
 
@@ -293,6 +336,7 @@ def _params(scope: ReportScope) -> dict:
         "quiz_kind": ProgrammeItem.Kind.QUIZ,
         "finished": Attempt.Status.FINISHED,
         "false": False,
+        "true": True,
         "hour": seconds_per_hour(),
         "quiz": scope.quiz.pk if scope.quiz else None,
     }
@@ -333,20 +377,27 @@ def own_figures(scope: ReportScope, *, whole_tree: bool = False) -> dict[int, Fi
     """
     users = None if whole_tree else IN_SUBTREE.format(**_tables())
     rows = _fetch(_sql(scope, UNIT_SQL, users=users), _params(scope))
-    return {
-        unit_id: Figures(
-            enrolled=int(enrolled),
-            active=int(active or 0),
-            completed=int(completed or 0),
-            lesson_tenths=int(tenths or 0),
-            offline_hours=_decimal(offline),
-            took=int(took),
-            passed=int(passed or 0),
-            percent_sum=_decimal(percent_sum),
-            scored=int(scored),
-        )
-        for unit_id, enrolled, active, completed, tenths, offline, took, passed, percent_sum, scored in rows
-    }
+    return {row[0]: _figures(*row[1:]) for row in rows}
+
+
+def _figures(
+    enrolled, active, completed, tenths, offline, reg_tenths, reg_offline, took, passed, pending,
+    percent_sum, scored,
+) -> Figures:  # fmt: skip
+    return Figures(
+        enrolled=int(enrolled),
+        active=int(active or 0),
+        completed=int(completed or 0),
+        lesson_tenths=int(tenths or 0),
+        offline_hours=_decimal(offline),
+        regulation_tenths=int(reg_tenths or 0),
+        regulation_offline_hours=_decimal(reg_offline),
+        took=int(took or 0),
+        passed=int(passed or 0),
+        pending=int(pending or 0),
+        percent_sum=_decimal(percent_sum),
+        scored=int(scored),
+    )
 
 
 # The report -----------------------------------------------------------------------------------
@@ -430,38 +481,77 @@ def _json_number(value: Decimal | None) -> float | None:
 @dataclass(frozen=True)
 class PersonFigures:
     hours: Decimal = Decimal(0)
+    regulation_hours: Decimal = Decimal(0)
     took: bool = False
     passed: bool = False
+    pending: bool = False
     percent: Decimal | None = None
 
     @property
     def exam_status(self) -> str:
+        """未参加, 待阅卷, 合格 or 未合格."""
         if not self.took:
             return "未参加"
-        return "合格" if self.passed else "未合格"
+        if self.passed:
+            return "合格"
+        return "待阅卷" if self.pending else "未合格"
 
 
-def unfinished_enrollments(scope: ReportScope) -> QuerySet[Enrollment]:
-    """Enrolments of the subtree not completed by the end of the day, by unit then username."""
+ROSTERS = {
+    "unfinished": "未完成人员",
+    "all": "逐人成绩单(全部报名人员)",
+    "absent": "未参考人员",
+    "failed": "不合格人员",
+    "pending": "待阅卷人员",
+}
+ROSTER_STATUS = {"absent": "未参加", "failed": "未合格", "pending": "待阅卷"}
+
+
+def enrolled(scope: ReportScope) -> QuerySet[Enrollment]:
+    """The people counted in the report (enrolled and not withdrawn by the end of the day),
+    by unit then username."""
     return (
         Enrollment.objects.filter(
             programme=scope.programme,
             enrolled_at__lt=scope.end,
             user__profile__unit__path__startswith=scope.unit.path,
         )
-        .filter(Q(completed_at__isnull=True) | Q(completed_at__gte=scope.end))
+        .filter(Q(withdrawn_at__isnull=True) | Q(withdrawn_at__gte=scope.end))
         .select_related("user__profile__unit")
         .order_by("user__profile__unit__path", "user__username")
     )
 
 
+def unfinished_enrollments(scope: ReportScope) -> QuerySet[Enrollment]:
+    """Enrolments of the subtree not completed by the end of the day."""
+    return enrolled(scope).filter(Q(completed_at__isnull=True) | Q(completed_at__gte=scope.end))
+
+
+def roster(scope: ReportScope, kind: str) -> tuple[list[int], dict[int, PersonFigures] | None]:
+    """The user ids of a name list (``ROSTERS``) in report order, and everyone's figures when
+    the list is chosen by exam result (two queries in all)."""
+    people = unfinished_enrollments(scope) if kind == "unfinished" else enrolled(scope)
+    ids = list(people.values_list("user_id", flat=True))
+    if kind not in ROSTER_STATUS:
+        return ids, None
+    figures = person_figures(scope)
+    wanted = ROSTER_STATUS[kind]
+    return [i for i in ids if figures.get(i, PersonFigures()).exam_status == wanted], figures
+
+
+def enrollments_of(scope: ReportScope, user_ids: list[int]) -> list[Enrollment]:
+    """The report's enrolments of ``user_ids``, in that order (one query)."""
+    found = {e.user_id: e for e in enrolled(scope).filter(user_id__in=user_ids)}
+    return [found[i] for i in user_ids if i in found]
+
+
 def person_figures(
     scope: ReportScope, *, user_ids: list[int] | None = None
 ) -> dict[int, PersonFigures]:
-    """User id → hours and exam result, for ``user_ids`` or every unfinished person (one query)."""
+    """User id → hours and exam result, for ``user_ids`` or everyone in the report (one query)."""
     params = _params(scope)
     if user_ids is None:
-        people_filter = "AND (e.completed_at IS NULL OR e.completed_at >= %(end)s)"
+        people_filter = ""
         users = IN_SUBTREE.format(**_tables())
     elif not user_ids:
         return {}
@@ -470,14 +560,18 @@ def person_figures(
         params.update(zip(names, user_ids, strict=True))
         users = f"({', '.join(f'%({n})s' for n in names)})"
         people_filter = f"AND e.user_id IN {users}"
-    return {
-        user_id: PersonFigures(
-            hours=Decimal(int(tenths)) / 10 + _decimal(offline),
-            took=bool(took),
-            passed=bool(passed),
-            percent=None if percent is None else _decimal(percent),
-        )
-        for user_id, tenths, offline, took, passed, percent in _fetch(
-            _sql(scope, PERSON_SQL, people_filter=people_filter, users=users), params
-        )
-    }
+    rows = _fetch(_sql(scope, PERSON_SQL, people_filter=people_filter, users=users), params)
+    return {row[0]: _person(*row[1:]) for row in rows}
+
+
+def _person(
+    tenths, offline, reg_tenths, reg_offline, took, passed, pending, percent
+) -> PersonFigures:
+    return PersonFigures(
+        hours=Decimal(int(tenths)) / 10 + _decimal(offline),
+        regulation_hours=Decimal(int(reg_tenths)) / 10 + _decimal(reg_offline),
+        took=bool(took),
+        passed=bool(passed),
+        pending=bool(pending),
+        percent=None if percent is None else _decimal(percent),
+    )

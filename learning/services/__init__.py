@@ -21,6 +21,7 @@ from learning.services.attendance import (
 from learning.services.base import LearningError, display_name
 from learning.services.completion import (
     Verification,
+    complete_for,
     complete_if_done,
     complete_learner,
     complete_programme,
@@ -30,37 +31,47 @@ from learning.services.completion import (
     verify_certificate,
 )
 from learning.services.enrolment import (
+    EnrolmentChange,
     audience_profiles,
     enrol,
     enrol_audience,
-    enrol_user_in_audiences,
     enrol_users,
     matches_audience,
+    sync_all,
+    sync_person,
+    sync_programme,
     users_by_username,
 )
+from learning.services.notices import notify_marked, read_notices
 
 __all__ = [
     "AttendanceChange",
+    "EnrolmentChange",
     "LearningError",
     "Verification",
     "attendance_template",
     "audience_profiles",
     "check_attendance_hours",
+    "complete_for",
     "complete_if_done",
     "complete_learner",
     "complete_programme",
     "display_name",
     "enrol",
     "enrol_audience",
-    "enrol_user_in_audiences",
     "enrol_users",
     "import_attendance",
     "import_attendance_file",
     "issue_certificate",
     "matches_audience",
     "next_certificate_number",
+    "notify_marked",
+    "read_notices",
     "revoke_certificate",
     "set_attendance",
+    "sync_all",
+    "sync_person",
+    "sync_programme",
     "users_by_username",
     "verify_certificate",
 ]

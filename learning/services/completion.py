@@ -16,10 +16,11 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Length
+from django.urls import reverse
 from django.utils import timezone
 
 from learning import progress as progress_module
-from learning.models import Certificate, Enrollment, Programme
+from learning.models import Certificate, Enrollment, Notice, Programme
 from learning.services.base import LearningError, display_name
 
 NUMBER_RETRIES = 8
@@ -54,27 +55,46 @@ def new_verification_code() -> str:
 
 
 def issue_certificate(
-    *, enrollment: Enrollment, hours: Decimal, now: datetime.datetime
+    *,
+    enrollment: Enrollment,
+    hours: Decimal,
+    now: datetime.datetime,
+    regulation_hours: Decimal = Decimal(0),
 ) -> Certificate:
-    """Create the enrollment's certificate with the next free number (see module docstring)."""
+    """Create the enrollment's certificate with the next free number (see module docstring),
+    and tell the learner on their dashboard."""
     year = timezone.localtime(now).year
     code = new_verification_code()
     for _ in range(NUMBER_RETRIES):
         number = next_certificate_number(year)
         try:
             with transaction.atomic():
-                return Certificate.objects.create(
+                certificate = Certificate.objects.create(
                     enrollment=enrollment,
                     number=number,
                     verification_code=code,
                     hours=hours,
+                    regulation_hours=regulation_hours,
                     issued_at=now,
                 )
+                _notify_certificate(certificate, now)
+                return certificate
         except IntegrityError:
             existing = Certificate.objects.filter(enrollment=enrollment).first()
             if existing is not None:  # issued meanwhile by another request
                 return existing
     raise LearningError("证书编号分配失败,请稍后重试。")
+
+
+def _notify_certificate(certificate: Certificate, now: datetime.datetime) -> None:
+    programme = certificate.enrollment.programme
+    Notice.objects.create(
+        user_id=certificate.enrollment.user_id,
+        kind=Notice.Kind.CERTIFICATE,
+        text=f"您已完成“{programme.title}”,结业证书编号 {certificate.number}。",
+        url=reverse("learning:programme", args=[programme.slug]),
+        created_at=now,
+    )
 
 
 def complete_if_done(*, enrollment: Enrollment, now: datetime.datetime) -> Certificate | None:
@@ -91,7 +111,7 @@ def complete_if_done(*, enrollment: Enrollment, now: datetime.datetime) -> Certi
             .get(pk=enrollment.pk)
         )
         existing = Certificate.objects.filter(enrollment=locked).first()
-        if existing is not None and locked.completed_at is not None:
+        if (existing is not None and locked.completed_at is not None) or locked.withdrawn_at:
             return existing
         progress = progress_module.enrollment_progress(locked)
         if not progress.complete:
@@ -100,7 +120,10 @@ def complete_if_done(*, enrollment: Enrollment, now: datetime.datetime) -> Certi
             locked.completed_at = now
             locked.save(update_fields=["completed_at"])
         certificate = existing or issue_certificate(
-            enrollment=locked, hours=progress.hours, now=now
+            enrollment=locked,
+            hours=progress.hours,
+            regulation_hours=progress.regulation_hours,
+            now=now,
         )
     enrollment.completed_at = locked.completed_at
     return certificate
@@ -114,7 +137,9 @@ def complete_programme(
     Progress is computed for all of them at once; only those about to complete are locked
     and re-checked one by one.
     """
-    enrollments = Enrollment.objects.filter(programme=programme, completed_at__isnull=True)
+    enrollments = Enrollment.objects.filter(
+        programme=programme, completed_at__isnull=True, withdrawn_at__isnull=True
+    )
     if user_ids is not None:
         enrollments = enrollments.filter(user_id__in=user_ids)
     enrollments = list(enrollments.select_related("programme"))
@@ -128,6 +153,23 @@ def complete_programme(
             if certificate is not None:
                 issued.append(certificate)
     return issued
+
+
+def complete_for(
+    *, user_id: int, now: datetime.datetime, programme_ids: list[int] | None = None
+) -> list[Certificate]:
+    """Complete the person's open enrolments (of the given programmes) that are now done:
+    called when a fact changes, an exam finished or marked, a lesson's time reached."""
+    enrollments = Enrollment.objects.filter(
+        user_id=user_id,
+        completed_at__isnull=True,
+        withdrawn_at__isnull=True,
+        programme__is_published=True,
+    ).select_related("programme")
+    if programme_ids is not None:
+        enrollments = enrollments.filter(programme_id__in=programme_ids)
+    done = (complete_if_done(enrollment=e, now=now) for e in enrollments)
+    return [certificate for certificate in done if certificate is not None]
 
 
 def complete_learner(*, user, now: datetime.datetime, progress=None) -> list[Certificate]:

@@ -1,6 +1,15 @@
-"""Enrolment: who belongs to a programme's audience, and enrolling them (in bulk)."""
+"""Enrolment: who belongs to a programme's audience, and keeping enrolments in step with it.
+
+Enrolment follows the facts, never a visit: a person is enrolled when they are created or
+imported, when their unit or rank changes (``sync_person``, from ``learning.signals``), and
+everyone when a programme's audience changes (``sync_programme``). Somebody who leaves the
+audience is withdrawn (``withdrawn_at``), keeping their study history, and reinstated when they
+belong again. Only automatic enrolments of published, auto-enrolling programmes that have not
+ended move; enrolments an administrator made by hand, and completed ones, never do.
+"""
 
 import datetime
+from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.db.models import Q
@@ -32,6 +41,98 @@ def audience_profiles(programme: Programme):
             units |= Q(unit__path__startswith=path)
         profiles = profiles.filter(units)
     return profiles
+
+
+@dataclass(frozen=True)
+class EnrolmentChange:
+    added: int = 0
+    reinstated: int = 0
+    withdrawn: int = 0
+
+
+def syncing_programmes(today: datetime.date):
+    """The programmes whose audience enrolment follows: published, auto-enrolling, not ended."""
+    return Programme.objects.filter(is_published=True, auto_enrol=True, ends_on__gte=today)
+
+
+def sync_programme(*, programme: Programme, now: datetime.datetime) -> EnrolmentChange:
+    """Bring the programme's enrolments in line with its audience (constant queries)."""
+    if not syncing_programmes(timezone.localdate(now)).filter(pk=programme.pk).exists():
+        return EnrolmentChange()
+    audience = audience_profiles(programme).values("user_id")
+    automatic = Enrollment.objects.filter(
+        programme=programme, source=Enrollment.Source.AUTO, completed_at__isnull=True
+    )
+    reinstated = automatic.filter(withdrawn_at__isnull=False, user_id__in=audience).update(
+        withdrawn_at=None
+    )
+    withdrawn = (
+        automatic.filter(withdrawn_at__isnull=True)
+        .exclude(user_id__in=audience)
+        .update(withdrawn_at=now)
+    )
+    added = enrol_audience(programme=programme, now=now)
+    return EnrolmentChange(added, reinstated, withdrawn)
+
+
+def sync_all(*, now: datetime.datetime) -> EnrolmentChange:
+    """Every syncing programme brought in line (for after a bulk change; idempotent)."""
+    changes = [
+        sync_programme(programme=p, now=now) for p in syncing_programmes(timezone.localdate(now))
+    ]
+    return EnrolmentChange(
+        sum(c.added for c in changes),
+        sum(c.reinstated for c in changes),
+        sum(c.withdrawn for c in changes),
+    )
+
+
+def sync_person(*, user_id: int, now: datetime.datetime) -> EnrolmentChange:
+    """One person's automatic enrolments brought in line with their unit and rank."""
+    profile = LearnerProfile.objects.filter(user_id=user_id).select_related("unit", "user").first()
+    programmes = list(
+        syncing_programmes(timezone.localdate(now))
+        .prefetch_related("audience_units")
+        .only("pk", "audience_ranks")
+    )
+    belongs = {
+        p.pk
+        for p in programmes
+        if profile is not None and profile.user.is_active and _matches(p, profile)
+    }
+    enrolments = {
+        e.programme_id: e
+        for e in Enrollment.objects.filter(user_id=user_id, programme__in=programmes)
+    }
+    return _apply(user_id, belongs, enrolments, now)
+
+
+def _matches(programme: Programme, profile: LearnerProfile) -> bool:
+    return matches_audience(
+        ranks=list(programme.audience_ranks or []),
+        unit_paths=[unit.path for unit in programme.audience_units.all()],
+        rank=profile.rank,
+        unit_path=profile.unit.path,
+    )
+
+
+def _apply(user_id, belongs: set[int], enrolments: dict, now) -> EnrolmentChange:
+    new = [
+        Enrollment(programme_id=pk, user_id=user_id, source=Enrollment.Source.AUTO, enrolled_at=now)
+        for pk in belongs
+        if pk not in enrolments
+    ]
+    Enrollment.objects.bulk_create(new, ignore_conflicts=True)
+    movable = [
+        e
+        for e in enrolments.values()
+        if e.source == Enrollment.Source.AUTO and e.completed_at is None
+    ]
+    back = [e.pk for e in movable if e.programme_id in belongs and e.withdrawn_at is not None]
+    out = [e.pk for e in movable if e.programme_id not in belongs and e.withdrawn_at is None]
+    Enrollment.objects.filter(pk__in=back).update(withdrawn_at=None)
+    Enrollment.objects.filter(pk__in=out).update(withdrawn_at=now)
+    return EnrolmentChange(len(new), len(back), len(out))
 
 
 def enrol_audience(*, programme: Programme, now: datetime.datetime) -> int:
@@ -83,37 +184,6 @@ def enrol_users(
         if pk not in existing
     ]
     Enrollment.objects.bulk_create(new, ignore_conflicts=True)
-    return len(new)
-
-
-def enrol_user_in_audiences(*, user, now: datetime.datetime) -> int:
-    """Enrol one person in every open, published, auto-enrolling programme whose audience
-    they belong to (cheap: three or four queries); returns how many enrolments were added."""
-    if not user.is_authenticated or not user.is_active:
-        return 0
-    profile = LearnerProfile.objects.filter(user=user).select_related("unit").first()
-    if profile is None:
-        return 0
-    candidates = (
-        Programme.objects.filter(
-            is_published=True, auto_enrol=True, ends_on__gte=timezone.localdate(now)
-        )
-        .exclude(enrollments__user=user)
-        .prefetch_related("audience_units")
-        .only("pk", "audience_ranks")
-    )
-    new = [
-        Enrollment(programme=p, user=user, source=Enrollment.Source.AUTO, enrolled_at=now)
-        for p in candidates
-        if matches_audience(
-            ranks=list(p.audience_ranks or []),
-            unit_paths=[unit.path for unit in p.audience_units.all()],
-            rank=profile.rank,
-            unit_path=profile.unit.path,
-        )
-    ]
-    if new:
-        Enrollment.objects.bulk_create(new, ignore_conflicts=True)
     return len(new)
 
 

@@ -41,6 +41,7 @@ from common.excel import (
     workbook_bytes,
 )
 from learning.models import LearnerProfile, Rank, Unit
+from learning.services.enrolment import sync_all
 from learning.services.people import generate_password, hash_initial_passwords, normalise_phone
 
 UNIT_SHEET = "单位"
@@ -470,4 +471,7 @@ def import_people(file: IO[bytes], *, now: datetime) -> ImportResult:
     units, people, errors = validate(sheets)
     if errors:
         return ImportResult(errors=errors)
-    return write(units, people, now=now)
+    result = write(units, people, now=now)
+    if result.ok:
+        sync_all(now=now)  # the new people join the audiences they belong to
+    return result

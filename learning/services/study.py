@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from learning import credit
 from learning.models import ActiveStudy, Enrollment, ProgrammeItem, StudyCredit
+from learning.services.completion import complete_for
 
 
 class StudyError(Exception):
@@ -111,7 +112,10 @@ def lesson_for(user, item_id: int) -> ProgrammeItem:
         raise StudyError("找不到这门课程。", status=404)
     if not item.programme.is_published:
         raise StudyError("找不到这门课程。", status=404)
-    if not Enrollment.objects.filter(programme_id=item.programme_id, user=user).exists():
+    enrolled = Enrollment.objects.filter(
+        programme_id=item.programme_id, user=user, withdrawn_at__isnull=True
+    )
+    if not enrolled.exists():
         raise StudyError("您没有报名这门课程所在的培训项目,学习时长不能计入。", status=403)
     return item
 
@@ -178,7 +182,19 @@ def _beat(active: ActiveStudy, visible: bool, interacted: bool, now: datetime) -
     active.last_activity_at = _activity(active.last_activity_at, visible, interacted, now)
     active.pending_seconds += earned
     active.save(update_fields=_BEAT_FIELDS)
+    if earned and active.item_credited_seconds + active.pending_seconds >= nominal_seconds(
+        active.item
+    ):
+        _complete_after_commit(active, now)  # this beat finished the lesson
     return _result(active, earned, visible, now)
+
+
+def _complete_after_commit(active: ActiveStudy, now: datetime) -> None:
+    """The lesson is done: the programme may be complete. Runs once the beat is stored."""
+    user_id, programme_id = active.user_id, active.item.programme_id
+    transaction.on_commit(
+        lambda: complete_for(user_id=user_id, programme_ids=[programme_id], now=now), robust=True
+    )
 
 
 _BEAT_FIELDS = [

@@ -3,6 +3,7 @@ the public certificate verification page."""
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -15,8 +16,10 @@ from django.views.decorators.http import require_GET
 
 from learning import services
 from learning.certificate_pdf import pdf_response
-from learning.models import Certificate, Enrollment, ProgrammeItem
+from learning.models import Certificate, Enrollment, Notice, ProgrammeItem
 from learning.progress import ItemStatus, ProgrammeProgress, enrollment_progress, learner_progress
+
+NOTICE_DAYS = datetime.timedelta(days=30)
 
 # Presenting progress ---------------------------------------------------------------------------
 
@@ -99,7 +102,7 @@ def entry_for(progress: ProgrammeProgress, today) -> Entry:
 def dashboard(request):
     """Every published programme the learner is enrolled in, with progress and what's next."""
     now = timezone.now()
-    services.enrol_user_in_audiences(user=request.user, now=now)
+    services.sync_person(user_id=request.user.pk, now=now)  # a safety net, not the mechanism
     progress = learner_progress(request.user)
     if services.complete_learner(user=request.user, now=now, progress=progress):
         progress = learner_progress(request.user)
@@ -112,8 +115,17 @@ def dashboard(request):
             "entries": entries,
             "open_count": sum(not e.completed for e in entries),
             "completed_count": sum(e.completed for e in entries),
+            "notices": recent_notices(request.user, now),
         },
     )
+
+
+def recent_notices(user, now) -> list[Notice]:
+    """The last month's messages, newest first; shown now, so the new ones become read."""
+    notices = list(Notice.objects.filter(user=user, created_at__gte=now - NOTICE_DAYS)[:5])
+    if any(notice.read_at is None for notice in notices):
+        services.read_notices(user=user, now=now)
+    return notices
 
 
 @login_required

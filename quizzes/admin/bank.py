@@ -6,7 +6,6 @@ who may do what is in ``quizzes.permissions``.
 from functools import cached_property
 
 import django_filters
-from content.admin.choosers import article_chooser_viewset
 from django import forms
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count
@@ -27,6 +26,7 @@ from wagtail.search.backends.base import FilterFieldError
 
 from common.admin import ProtectedDeleteView
 from common.excel import xlsx_response
+from content.admin.choosers import article_chooser_viewset
 from quizzes.admin.bank_forms import FORMS
 from quizzes.admin.bank_import import URL_PREFIX, QuestionImportViewSet
 from quizzes.excel import export_questions
@@ -112,7 +112,7 @@ def question_panels(answer_panels: list) -> list:
         FieldPanel("explanation"),
         FieldRowPanel([FieldPanel("difficulty"), FieldPanel("points"), FieldPanel("status")]),
         FieldPanel("category"),
-        FieldPanel("knowledge_points"),
+        FieldRowPanel([FieldPanel("knowledge_points"), FieldPanel("fact_group")]),
         MultiFieldPanel(
             [
                 FieldPanel("source_article", widget=article_chooser_viewset.widget_class),

@@ -89,15 +89,15 @@ class QuizForm(WagtailAdminModelForm):
         cleaned_data = super().clean()
         fixed = kept_forms(self.formsets["fixed_questions"])
         rules = kept_forms(self.formsets["draw_rules"])
-        share = cleaned_data.get("min_regulation_share")
-        if fixed is None or rules is None or share is None:
+        percent = cleaned_data.get("min_regulation_percent")
+        if fixed is None or rules is None or percent is None:
             return cleaned_data  # the field errors come first
         for forms_ in (fixed, rules):
             for position, form in enumerate(forms_):
                 form.instance.sort_order = position
         pairs = [(f.cleaned_data["question"], f.cleaned_data["points"]) for f in fixed]
         self._check_published(fixed, [question for question, _ in pairs])
-        self._check_blueprint([(q.pk, points) for q, points in pairs], rules, share)
+        self._check_blueprint([(q.pk, points) for q, points in pairs], rules, percent / 100)
         return cleaned_data
 
     def _check_published(self, fixed: list, questions: list[Question]) -> None:
@@ -152,7 +152,7 @@ def settings_panels() -> list:
             [
                 FieldRowPanel([FieldPanel("pass_percent"), FieldPanel("multiple_rule")]),
                 FieldRowPanel([FieldPanel("shuffle_questions"), FieldPanel("shuffle_options")]),
-                FieldPanel("min_regulation_share"),
+                FieldPanel("min_regulation_percent"),
             ],
             heading="评分与组卷",
         ),

@@ -117,9 +117,11 @@ class QuestionQuerySet(PolymorphicQuerySet):
         return self.filter(status=Question.Status.PUBLISHED)
 
     def regulation_q(self, paths: list[str] | None = None) -> Q:
-        """Regulation-and-discipline content: a flagged category (or below it) or a citation."""
+        """Regulation-and-discipline content, as the administrator marked it: a question in a
+        法规纪律类 category (or below one), or citing an article of a 法规纪律类 regulation.
+        Citing any other page (a notice's study plan, say) does not count."""
         paths = regulation_category_paths() if paths is None else paths
-        condition = Q(source_article__isnull=False)
+        condition = Q(source_article__page__is_regulation=True)
         for path in paths:
             condition |= Q(category__path=path) | Q(category__path__startswith=f"{path}/")
         return condition
@@ -172,6 +174,13 @@ class Question(index.Indexed, PolymorphicModel):
         help_text="引用时条文内容的摘要;条文修订后与之不符,题目即标为待复核。",
     )  # fmt: skip
     review_note = models.CharField("复核原因", max_length=200, blank=True)
+    fact_group = models.CharField(
+        "同题组",
+        max_length=60,
+        blank=True,
+        db_index=True,
+        help_text="考查同一知识点、或会泄露彼此答案的题目填写相同的组名;同一份试卷不会出现同组的两道题。",
+    )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
     created_by = models.ForeignKey(

@@ -12,6 +12,9 @@ from modelcluster.models import ClusterableModel
 
 from quizzes.models.bank import Category, KnowledgePoint, Question
 
+# Every 任职资格考试 / 统一考试 paper holds at least this share of regulation-and-discipline points.
+EXAM_MIN_REGULATION_PERCENT = Decimal("15")
+
 
 class Quiz(ClusterableModel):
     class Mode(models.TextChoices):
@@ -45,13 +48,13 @@ class Quiz(ClusterableModel):
     )
     shuffle_questions = models.BooleanField("打乱题目顺序", default=True)
     shuffle_options = models.BooleanField("打乱选项顺序", default=True)
-    min_regulation_share = models.DecimalField(
-        "法规纪律内容最低占比",
-        max_digits=4,
-        decimal_places=3,
-        default=Decimal("0.150"),
-        validators=[MinValueValidator(0), MaxValueValidator(1)],
-        help_text="按分值计算,例如 0.15 表示 15%。",
+    min_regulation_percent = models.DecimalField(
+        "法规纪律内容最低占比(%)",
+        max_digits=5,
+        decimal_places=2,
+        default=EXAM_MIN_REGULATION_PERCENT,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text="按分值计算,填 15 表示每份试卷的法规纪律内容不少于 15%;考试不得低于 15%。",
     )
     multiple_rule = models.CharField(
         "多选题计分", max_length=10, choices=MultipleRule.choices, default=MultipleRule.PARTIAL
@@ -74,6 +77,16 @@ class Quiz(ClusterableModel):
             raise ValidationError({"time_limit_minutes": "自我测试和考试必须设置限时。"})
         if self.mode == self.Mode.EXAM and not self.closes_at:
             raise ValidationError({"closes_at": "考试必须设置关闭时间(考试结束后才公布答案)。"})
+        if (
+            self.mode == self.Mode.EXAM
+            and self.min_regulation_percent < EXAM_MIN_REGULATION_PERCENT
+        ):
+            raise ValidationError({"min_regulation_percent": "考试的法规纪律内容不得低于 15%。"})
+
+    @property
+    def min_regulation_share(self) -> Decimal:
+        """The minimum regulation share as a fraction (0.15), as paper drawing uses it."""
+        return self.min_regulation_percent / 100
 
     @property
     def is_timed(self) -> bool:

@@ -12,7 +12,7 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from quizzes import drawing, grading
+from quizzes import drawing, grading, signals
 from quizzes.models import Attempt, AttemptQuestion, ExtraTime, Question, Quiz
 from quizzes.selectors import blueprint_for, paper_rows
 from quizzes.services.base import QuizError, grace
@@ -180,7 +180,14 @@ def finish_attempt(
         attempt.save()
         if attempt.quiz.review_available(now):
             update_wrong_book(attempt, rows, now)
+        announce(signals.attempt_finished, attempt)
     return attempt
+
+
+def announce(signal, attempt: Attempt) -> None:
+    """Send ``signal`` once the transaction commits (a listener's failure is logged, never
+    undoes the learner's hand-in)."""
+    transaction.on_commit(lambda: signal.send(sender=Attempt, attempt=attempt), robust=True)
 
 
 def _grade_rows(attempt: Attempt, rows: list[AttemptQuestion]) -> None:

@@ -6,8 +6,9 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import Sum
 
+from quizzes import signals
 from quizzes.models import Attempt, AttemptQuestion
-from quizzes.services.attempts import set_result
+from quizzes.services.attempts import announce, set_result
 from quizzes.services.base import QuizError
 
 
@@ -31,6 +32,7 @@ def mark_answer(
         )  # fmt: skip
         attempt = Attempt.objects.select_for_update().select_related("quiz").get(pk=row.attempt_id)
         _retotal(attempt)
+        announce(signals.attempt_marked, attempt)
     return attempt
 
 

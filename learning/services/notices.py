@@ -1,0 +1,29 @@
+"""Messages to learners: an exam marked (a certificate issued is told by ``completion``)."""
+
+import datetime
+
+from django.urls import reverse
+
+from common.admin import number
+from learning.models import Notice
+
+
+def notify_marked(*, attempt, now: datetime.datetime) -> Notice:
+    """Tell the learner that the marking of their attempt is done, with its result."""
+    verdict = "合格" if attempt.passed else "未合格"
+    text = (
+        f"您的“{attempt.quiz.title}”第 {attempt.number} 次作答已阅卷:"
+        f"得分 {number(attempt.score)} / {number(attempt.max_score)},{verdict}。"
+    )
+    return Notice.objects.create(
+        user_id=attempt.user_id,
+        kind=Notice.Kind.MARKED,
+        text=text,
+        url=reverse("quizzes:result", args=[attempt.pk]),
+        created_at=now,
+    )
+
+
+def read_notices(*, user, now: datetime.datetime) -> int:
+    """Mark every unread message of ``user`` read; returns how many."""
+    return Notice.objects.filter(user=user, read_at__isnull=True).update(read_at=now)
