@@ -173,14 +173,15 @@ def _practice_specs() -> list[dict]:
     specs = []
     for top in Category.objects.filter(parent=None).order_by("name"):
         in_category = Question.objects.filter(top.subtree_q(prefix="category__"))
-        rules = []
+        rules, taken = [], set()
         for kind in ("single", "multiple", "truefalse", "fill"):
             pool = in_category.filter(polymorphic_ctype=_type(kind)).values_list("pk", "fact_group")
-            available = len({group or f"#{pk}" for pk, group in pool})  # one per same-fact group
-            if available:
-                rules.append(
-                    {"category": top, "question_type": _type(kind), "count": min(available, 5)}
-                )
+            # One question per same-fact group, and no group another type's rule counted on.
+            slots = {group or f"#{pk}" for pk, group in pool} - taken
+            count = min(len(slots), 5)
+            taken |= set(sorted(slots)[:count])
+            if count:
+                rules.append({"category": top, "question_type": _type(kind), "count": count})
         specs.append(
             {
                 "slug": f"practice-{top.pk}",

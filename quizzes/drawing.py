@@ -254,6 +254,7 @@ class Guarantee:
     available: tuple[tuple[int, int], ...]  # per rule: (questions, of which regulation)
     guaranteed_share: Decimal
     best_share: Decimal
+    problems: tuple[str, ...]  # what ``check`` finds
 
 
 def guarantee(blueprint: Blueprint) -> Guarantee:
@@ -263,10 +264,10 @@ def guarantee(blueprint: Blueprint) -> Guarantee:
     low = [_bounds(r, blueprint)[0] for r in blueprint.rules]
     forced = _regulation_points(blueprint, low) / total if total else Decimal(0)
     best = _regulation_points(blueprint, _max_quotas(blueprint)) / total if total else Decimal(0)
-    enforced = blueprint.min_share if not check(blueprint) else Decimal(0)
-    return Guarantee(
-        tuple(_available(r, blueprint) for r in blueprint.rules), max(forced, enforced), best
-    )
+    problems = check(blueprint)
+    enforced = blueprint.min_share if not problems else Decimal(0)
+    available = tuple(_available(r, blueprint) for r in blueprint.rules)
+    return Guarantee(available, max(forced, enforced), best, tuple(problems))
 
 
 def _available(rule: Rule, blueprint: Blueprint) -> tuple[int, int]:

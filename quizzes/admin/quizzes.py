@@ -12,7 +12,9 @@ from functools import cached_property
 from django import forms
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Case, Count, IntegerField, Value, When
-from django.urls import reverse
+from django.http import JsonResponse
+from django.urls import path, reverse
+from django.views.generic import View
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import (
     FieldPanel,
@@ -28,11 +30,11 @@ from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import Button
 
-from common.admin import FormInlinePanel, ProtectedDeleteView, local
+from common.admin import FormInlinePanel, PolicyCheckedMixin, ProtectedDeleteView, local
 from common.choosers import person_chooser_viewset
 from quizzes import drawing
 from quizzes.admin.choosers import question_chooser_viewset
-from quizzes.models import QUESTION_TYPES, Question, Quiz
+from quizzes.models import QUESTION_TYPES, Category, DrawRule, Question, Quiz
 from quizzes.permissions import can_see_statistics
 from quizzes.selectors import build_blueprint
 
@@ -85,6 +87,9 @@ def _deleted(form) -> bool:
 class QuizForm(WagtailAdminModelForm):
     """A quiz with its fixed questions, draw rules and extra times; saving proves the blueprint."""
 
+    class Media:
+        js = ["js/quiz_blueprint.js"]
+
     def clean(self):
         cleaned_data = super().clean()
         fixed = kept_forms(self.formsets["fixed_questions"])
@@ -130,7 +135,7 @@ class QuizForm(WagtailAdminModelForm):
 
 BLUEPRINT_HELP = (
     "<p>每份试卷 = 全部固定题目 + 按每条抽题规则随机抽取的题目(只从已发布题目中抽取,"
-    "与固定题目不重复)。保存时会按当前题库检查:每条规则的题目是否够抽,"
+    "与固定题目不重复,同一同题组的题目至多一道)。保存时会按当前题库检查:每条规则的题目是否够抽,"
     "法规纪律内容能否达到最低占比;有问题时不会保存,并列出还差多少。</p>"
 )
 
@@ -176,7 +181,7 @@ def paper_panels() -> list:
         FieldPanel("points"),
     ]
     return [
-        HelpPanel(content=BLUEPRINT_HELP),
+        HelpPanel(content=BLUEPRINT_HELP, template="quizzes/admin/blueprint_help.html"),
         InlinePanel("fixed_questions", heading="固定题目", label="固定题目", panels=fixed_panels),
         FormInlinePanel(
             "draw_rules", heading="抽题规则", label="抽题规则", panels=rule_panels,
@@ -240,6 +245,86 @@ class QuizDeleteView(ProtectedDeleteView):
     protected_message = "该测试已有作答记录,不能删除;可取消“已发布”停止使用。"
 
 
+# The live blueprint check ----------------------------------------------------------------------
+
+
+def posted_rows(data, prefix: str) -> list[dict[str, str]]:
+    """The rows of an inline formset as posted, without the deleted ones."""
+    try:
+        total = min(int(data.get(f"{prefix}-TOTAL_FORMS", 0)), 200)
+    except ValueError:
+        return []
+    rows = []
+    for index in range(total):
+        row = {key[len(f"{prefix}-{index}-") :]: value for key, value in data.items()
+               if key.startswith(f"{prefix}-{index}-")}  # fmt: skip
+        if row and not row.get("DELETE"):
+            rows.append(row)
+    return rows
+
+
+def _int(value, default=None):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
+
+
+def _decimal(value, default=Decimal(0)) -> Decimal:
+    try:
+        number = Decimal(str(value))
+    except ArithmeticError:
+        return default
+    return number if number.is_finite() else default
+
+
+def preview_rules(data) -> list[DrawRule]:
+    """Unsaved draw rules from the posted formset (what is unreadable reads as "any")."""
+    rules = []
+    categories = {c.pk: c for c in Category.objects.all()}
+    for row in posted_rows(data, "draw_rules"):
+        rule = DrawRule(
+            category=categories.get(_int(row.get("category"))),
+            knowledge_point_id=_int(row.get("knowledge_point")),
+            question_type_id=_int(row.get("question_type")),
+            min_difficulty=_int(row.get("min_difficulty"), 1),
+            max_difficulty=_int(row.get("max_difficulty"), 5),
+            count=max(_int(row.get("count"), 0), 0),
+            points=_decimal(row.get("points"), Decimal(1)),
+        )
+        rules.append(rule)
+    return rules
+
+
+class BlueprintPreviewView(PolicyCheckedMixin, View):
+    """What the blueprint being edited guarantees, as JSON for the quiz form's live panel."""
+
+    model = Quiz
+    any_permission_required = ["add", "change"]
+
+    def post(self, request):
+        fixed = [
+            (pk, _decimal(row.get("points"), Decimal(1)))
+            for row in posted_rows(request.POST, "fixed_questions")
+            if (pk := _int(row.get("question")))
+        ]
+        percent = _decimal(request.POST.get("min_regulation_percent"))
+        rules = preview_rules(request.POST)
+        blueprint = build_blueprint(fixed=fixed, rules=rules, min_share=percent / 100)
+        result = drawing.guarantee(blueprint)
+        return JsonResponse(
+            {
+                "rules": [{"available": a, "regulation": r} for a, r in result.available],
+                "counts": [rule.count for rule in rules],
+                "total_points": format(blueprint.total_points.normalize(), "f"),
+                "guaranteed": f"{result.guaranteed_share * 100:.1f}",
+                "best": f"{result.best_share * 100:.1f}",
+                "required": f"{percent:.1f}",
+                "problems": list(result.problems),
+            }
+        )
+
+
 class QuizViewSet(ModelViewSet):
     model = Quiz
     name = "admin_quizzes"
@@ -265,3 +350,7 @@ class QuizViewSet(ModelViewSet):
             ],
             base_form_class=QuizForm,
         )
+
+    def get_urlpatterns(self):
+        preview = path("blueprint-preview/", BlueprintPreviewView.as_view(), name="preview")
+        return [*super().get_urlpatterns(), preview]
