@@ -153,10 +153,11 @@ def _ensure_case(parent: Page, case: dict) -> tuple[Page, bool]:
         summary=case["summary"],
         body="".join(f"<p>{escape(p)}</p>" for p in case["body"]),
         lessons="\n".join(case["lessons"]),
-        article_links=[CaseStudyArticleLink(article=a) for a in articles],
+        is_teaching_case=True,
+        article_links=[CaseStudyArticleLink(article=a) for a in dict.fromkeys(articles)],
     )
     page.misconduct.set([_misconduct_type(name) for name in case["misconduct_types"]])
-    page.related_materials.set(materials)
+    page.related_materials.set(list(dict.fromkeys(materials)))
     return _publish(parent, page), True
 
 

@@ -40,6 +40,24 @@ CONVERSION_FIXES = {
     "根本满意": "基本满意",
     "广阔干部": "广大干部",
     "〞": "”",
+    # After the conversion fixes above: words the conversion garbled into other real words.
+    "健全表达": "健全体现",
+    "充分表达群众意见": "充分体现群众意见",
+    "稳固和提高": "巩固和提高",
+    "根本情况": "基本情况",
+    # 方法 → 办法 where it names a document (a 办法 is a rule; a 方法 merely a way).
+    "年度考核方法": "年度考核办法",
+    "“公推直选”实施方法": "“公推直选”实施办法",
+    "集体讨论决定干部任免方法": "集体讨论决定干部任免办法",
+    "工作程序监督方法": "工作程序监督办法",
+    "信访举报工作方法": "信访举报工作办法",
+    "查核结果反馈方法": "查核结果反馈办法",
+    "公信度测评方法": "公信度测评办法",
+    # Two places where the conversion dropped 电话.
+    "纪律要求和监督 。": "纪律要求和监督电话。",
+    "专用举报 和": "专用举报电话和",
+    # A 2010-era plan cannot target the end of 2023: the year is unknown.
+    "至2023年底": "至××年底",
 }
 
 
@@ -91,11 +109,12 @@ def clean_001(text: str) -> str:
 
 
 def clean_002(text: str) -> str:
-    """Drop the hosting site's title, date line and disclaimer."""
+    """Drop the hosting site's title, date line and disclaimer; write the names the source
+    left out as ``××`` instead of its stray ``**``."""
     lines = [line for line in text.splitlines() if line.strip()]
     body = [line for line in lines if not line.startswith(("时间:", "导语:"))]
     title = body[0].strip()
-    return "\n".join(line for line in body if line.strip() != title)
+    return "\n".join(line for line in body if line.strip() != title).replace("**", "××")
 
 
 def clean_004(text: str) -> str:
@@ -167,7 +186,28 @@ def parse_regulation(text: str) -> ParsedDocument:
             if article:
                 doc.articles.append(article)
     _drop_part_marks_if_numbered_throughout(doc.articles)
+    _unique_labels(doc.articles)
     return doc
+
+
+def _unique_labels(articles: list[Article]) -> None:
+    """A label the document uses twice (a list restarted after a sub-heading, two paragraphs
+    under one heading) gets an ordinal, so every article is cited unambiguously:
+    ``四(一)1.`` twice reads ``四(一)1.`` and ``四(一)之二1.``; ``二`` twice ``二第1段``, ``二第2段``."""
+    counts: dict[str, int] = {}
+    for article in articles:
+        counts[article.label] = counts.get(article.label, 0) + 1
+    seen: dict[str, int] = {}
+    for article in articles:
+        label = article.label
+        if counts[label] == 1:
+            continue
+        seen[label] = seen.get(label, 0) + 1
+        if not label.endswith("."):
+            article.label = f"{label}第{seen[label]}段"
+        elif seen[label] > 1:
+            head, number = re.match(r"^(.*?)(\d+\.)$", label).groups()
+            article.label = f"{head}之{CN_NUMERAL[seen[label] - 1]}{number}"
 
 
 def _drop_part_marks_if_numbered_throughout(articles: list[Article]) -> None:

@@ -74,6 +74,11 @@ class CaseStudyPage(Page):
     summary = models.TextField("案情摘要")
     body = RichTextField("案例正文", features=["h3", "bold", "italic", "ol", "ul", "link"])
     lessons = models.TextField("启示", blank=True, help_text="每行一条。")
+    is_teaching_case = models.BooleanField(
+        "编写的教学案例",
+        default=False,
+        help_text="根据公开材料编写、用于教学的案例(不是对真实事件的通报);页面会注明。",
+    )
     misconduct = ClusterTaggableManager(
         "问题类型", through=CaseStudyTag, blank=True, related_name="case_studies"
     )
@@ -94,6 +99,7 @@ class CaseStudyPage(Page):
     content_panels = [
         *Page.content_panels,
         FieldPanel("kind"),
+        FieldPanel("is_teaching_case"),
         FieldPanel("misconduct"),
         FieldPanel("summary"),
         FieldPanel("body"),
@@ -114,11 +120,8 @@ class CaseStudyPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["related_articles"] = [
-            link.article
-            for link in self.article_links.select_related("article__page")
-            if link.article.page.live
-        ]
+        articles = [link.article for link in self.article_links.select_related("article__page")]
+        context["related_articles"] = [a for a in dict.fromkeys(articles) if a.page.live]
         # .all(), not .live(): in a preview the relation is modelcluster's in-memory list.
         context["related_materials"] = [m for m in self.related_materials.all() if m.live]
         return context
