@@ -72,7 +72,7 @@ def audience_text(programme: Programme) -> str:
 class EnrolmentFilterSet(WagtailFilterSet):
     status = django_filters.ChoiceFilter(
         label="状态",
-        choices=[("open", "学习中"), ("done", "已结业")],
+        choices=[("open", "学习中"), ("done", "已结业"), ("withdrawn", "已退出")],
         empty_label="全部",
         method="filter_status",
         widget=forms.RadioSelect,
@@ -83,7 +83,9 @@ class EnrolmentFilterSet(WagtailFilterSet):
         fields: list[str] = []
 
     def filter_status(self, queryset, name, value):
-        return queryset.filter(completed_at__isnull=value == "open")
+        if value == "withdrawn":
+            return queryset.filter(withdrawn_at__isnull=False)
+        return queryset.filter(completed_at__isnull=value == "open", withdrawn_at__isnull=True)
 
 
 class EnrolmentsView(PolicyCheckedMixin, generic.IndexView):
@@ -142,6 +144,9 @@ class EnrolmentsView(PolicyCheckedMixin, generic.IndexView):
             Column("unit", label="单位", accessor=lambda e: unit_name(e.user) or "—"),
             Column("source", label="报名方式", accessor="get_source_display"),
             Column("hours", label="学时", accessor=lambda e: self.hours(e.progress)),
+            Column(
+                "regulation", label="法规纪律学时", accessor=lambda e: self.regulation(e.progress)
+            ),
             Column("required", label="必修完成", accessor=lambda e: self.required(e.progress)),
             Column("state", label="状态", accessor=self.state),
             Column("certificate", label="证书", accessor=self.certificate),
@@ -152,11 +157,17 @@ class EnrolmentsView(PolicyCheckedMixin, generic.IndexView):
         return f"{progress.hours} / {progress.required_hours}"
 
     @staticmethod
+    def regulation(progress) -> str:
+        return f"{progress.regulation_hours} / {progress.required_regulation_hours}"
+
+    @staticmethod
     def required(progress) -> str:
         return f"{progress.required_done} / {len(progress.required_items)}"
 
     @staticmethod
     def state(enrollment: Enrollment) -> str:
+        if enrollment.withdrawn_at:
+            return f"{timezone.localdate(enrollment.withdrawn_at):%Y-%m-%d} 退出(已不属于培训对象)"
         if enrollment.completed_at:
             return f"{timezone.localdate(enrollment.completed_at):%Y-%m-%d} 结业"
         return "已达结业条件" if enrollment.progress.complete else "学习中"

@@ -99,13 +99,14 @@ AUDIENCE_HELP = (
 ITEMS_HELP = (
     "<p>在线课程:选择课程页面并填写课程时长,学员学习时长最多计入该时长(每 45 分钟计 1 学时);"
     "测试/考试:选择测试,合格线留空则用测试本身的及格线;线下学习:填写学时,由管理员登记出席。"
-    "结业条件:学时达到应修学时,且全部必修内容完成。</p>"
+    "勾选“法规纪律类”的内容,其学时计入法规纪律学时。"
+    "结业条件:学时达到应修学时,其中法规纪律学时达到要求,且全部必修内容完成。</p>"
 )
 
 
 def programme_panels() -> list:
     item_panels = [
-        FieldRowPanel([FieldPanel("kind"), FieldPanel("required")]),
+        FieldRowPanel([FieldPanel("kind"), FieldPanel("required"), FieldPanel("is_regulation")]),
         FieldPanel("title"),
         FieldRowPanel([FieldPanel("page"), FieldPanel("nominal_minutes")]),
         FieldRowPanel([FieldPanel("quiz"), FieldPanel("pass_percent")]),
@@ -118,7 +119,13 @@ def programme_panels() -> list:
                 FieldPanel("slug"),
                 FieldPanel("description"),
                 FieldRowPanel([FieldPanel("starts_on"), FieldPanel("ends_on")]),
-                FieldRowPanel([FieldPanel("required_hours"), FieldPanel("is_published")]),
+                FieldRowPanel(
+                    [
+                        FieldPanel("required_hours"),
+                        FieldPanel("required_regulation_hours"),
+                        FieldPanel("is_published"),
+                    ]
+                ),
             ],
             heading="基本信息",
         ),

@@ -25,6 +25,7 @@ HEADERS = [
     "依据条目序号",
     "出处说明",
     "状态",
+    "同题组",
 ]
 MAX_ROWS = 5000
 SHEET = SheetSpec(SHEET_NAME, tuple(HEADERS), MAX_ROWS)
@@ -49,6 +50,7 @@ FIELD_COLUMNS = {
     "source_article": "依据条目序号",
     "source_reference": "出处说明",
     "status": "状态",
+    "fact_group": "同题组",
 }
 
 

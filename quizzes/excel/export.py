@@ -40,6 +40,12 @@ COLUMN_HELP = [
     ("依据条目序号", "选填", "该文件中条目的序号(整数),即法规页面上“#art-序号”中的数字。"),
     ("出处说明", "选填", "对出处的文字说明,不超过 200 字。"),
     ("状态", "选填", "草稿 或 已发布(也可写 待复核);不填为 已发布。"),
+    (
+        "同题组",
+        "选填",
+        "考查同一知识点、或会泄露彼此答案的题目填写相同的组名(如 岗前培训8学时);"
+        "同一份试卷不会出现同组的两道题。不超过 60 字。",
+    ),
 ]
 
 GENERAL_HELP = [
@@ -56,6 +62,7 @@ COLUMN_WIDTHS = {
     "知识点": 18,
     "依据文件": 30,
     "出处说明": 20,
+    "同题组": 16,
 }
 
 
@@ -125,6 +132,7 @@ def export_row(question: Question) -> list[Any]:
         article.number if article else "",
         question.source_reference,
         STATUS_LABELS.get(question.status, ""),
+        question.fact_group,
     ]
 
 

@@ -145,6 +145,7 @@ class RowReader:
             "source_article": self._article(),
             "source_reference": self.values["出处说明"],
             "status": self._status(),
+            "fact_group": self.values["同题组"],
         }
 
     def _difficulty(self) -> int:
