@@ -7,7 +7,11 @@ clauses) so that quoted phrases and multi-word queries are told apart.
 
 from dataclasses import dataclass, field
 
-from tests.factories import CaseStudyPageFactory, RegulationPageFactory, StudyMaterialPageFactory
+from tests.content.factories import (
+    CaseStudyPageFactory,
+    RegulationPageFactory,
+    StudyMaterialPageFactory,
+)
 
 R1 = "有效监督县委书记用人方案"
 R2 = "干部选拔任用工作全程纪实办法"

@@ -5,12 +5,12 @@ from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_
 
 from content.models import RegulationArticle, RegulationPage
 from content.models.cases import CaseStudyArticleLink
-from tests.factories import (
+from tests.content.factories import (
     CaseStudyPageFactory,
     RegulationPageFactory,
     StudyMaterialPageFactory,
-    UserFactory,
 )
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,11 @@ from wagtail.search.models import IndexEntry
 
 from content.models import RegulationPage
 from content.search.database_backend import segment_query
-from tests.factories import CaseStudyPageFactory, RegulationPageFactory, StudyMaterialPageFactory
+from tests.content.factories import (
+    CaseStudyPageFactory,
+    RegulationPageFactory,
+    StudyMaterialPageFactory,
+)
 
 pytestmark = pytest.mark.django_db
 

@@ -24,7 +24,7 @@ from content.models import (
     StudyMaterialPage,
 )
 from content.search.whoosh_backend import WhooshSearchBackend
-from tests.factories import (
+from tests.content.factories import (
     CaseStudyPageFactory,
     RegulationPageFactory,
     StudyMaterialPageFactory,

@@ -4,7 +4,8 @@ from django.urls import reverse
 from wagtail.models import Page, Workflow
 
 from content.models import RegulationPage
-from tests.factories import RegulationPageFactory, UserFactory
+from tests.content.factories import RegulationPageFactory
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

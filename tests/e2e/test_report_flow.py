@@ -2,10 +2,8 @@ import pytest
 from openpyxl import load_workbook
 
 from content.services import ensure_site_tree
-from tests.factories import UserFactory
-from tests.learning import builders_people as b
-
-PASSWORD = "correct-horse-42"
+from tests.factories import PASSWORD, UserFactory
+from tests.learning import factories
 
 # The live server reads committed data: these tests commit, and the database is flushed after.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -15,19 +13,17 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def district_admin():
     """甲区's administrator; 甲区 has 3 enrolled people (1 completed), 乙区 beside it has 1."""
     ensure_site_tree()
-    root = b.unit("市", code="C")
-    area_a = b.unit("甲区", root, code="A")
-    dept = b.unit("甲区组织部", area_a, code="A1")
-    area_b = b.unit("乙区", root, code="B")
-    prog = b.programme(title="干部选拔任用监督专题培训")
-    lesson = b.lesson(prog, 45)
-    done = b.learner("done", dept, name="李完成")
-    b.enrol(prog, done, completed=b.at(10))
-    b.credit(done, lesson, 2700, b.on(9))
+    units = factories.area_units()
+    area_a, area_b, dept = units["A"], units["B"], units["A1"]
+    prog = factories.report_programme(title="干部选拔任用监督专题培训")
+    lesson = factories.lesson(prog, 45)
+    done = factories.learner("done", dept, name="李完成")
+    factories.enrol(prog, done, completed=factories.at(10))
+    factories.credit(done, lesson, 2700, factories.on(9))
     for name, unit_ in (("busy", dept), ("idle", area_a), ("other", area_b)):
-        b.enrol(prog, b.learner(name, unit_, name=f"学员{name}"))
+        factories.enrol(prog, factories.learner(name, unit_, name=f"学员{name}"))
     admin = UserFactory(username="jiaqu", first_name="甲区管理员")
-    b.unit_admin(admin, area_a)
+    factories.unit_admin(admin, area_a)
     return admin
 
 

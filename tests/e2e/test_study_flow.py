@@ -5,10 +5,8 @@ from django.urls import reverse
 
 from learning.models import ActiveStudy, LearnerProfile, Rank, Unit
 from learning.services import study
-from tests.factories import UserFactory
-from tests.learning import builders_study as builders
-
-PASSWORD = "correct-horse-42"
+from tests.factories import PASSWORD, UserFactory
+from tests.learning import factories
 
 # The live server reads committed data: these tests commit, and the database is flushed after.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -35,7 +33,7 @@ def cadre():
     user = UserFactory(username="cadre", first_name="王组工")
     unit = Unit.add_root(name="市委组织部", code="zzb")
     LearnerProfile.objects.create(user=user, unit=unit, rank=Rank.ORG_STAFF)
-    _, item = builders.enrolled_lesson(user, nominal_minutes=30, title="选人用人监督制度导读")
+    _, item = factories.enrolled_lesson(user, nominal_minutes=30, title="选人用人监督制度导读")
     return user, item
 
 

@@ -13,23 +13,18 @@ from django.urls import reverse
 from learning import certificate_pdf as certificates
 from learning import services
 from learning.models import Certificate, Enrollment
-from tests.learning import builders as b
-
-
-@pytest.fixture
-def city(db):
-    return b.unit("常州市")
+from tests.learning import factories
 
 
 @pytest.fixture
 def prog(db):
-    result = b.programme(title="干部选拔任用监督专题培训班", required_hours=Decimal("1"))
-    b.lesson(result, minutes=45)
+    result = factories.programme(title="干部选拔任用监督专题培训班", required_hours=Decimal("1"))
+    factories.lesson(result, minutes=45)
     return result
 
 
 def _finished_enrollment(prog, city, username=None) -> Enrollment:
-    user = b.finished_learner(prog, unit_=city, username=username)
+    user = factories.finished_learner(prog, unit_=city, username=username)
     return Enrollment.objects.get(programme=prog, user=user)
 
 
@@ -39,9 +34,9 @@ def _finished_enrollment(prog, city, username=None) -> Enrollment:
 def test_complete_if_done_issues_numbered_certificate(prog, city):
     """A finished learner is completed with a ZG-<year>-<six digits> number and a code."""
     enrollment = _finished_enrollment(prog, city)
-    certificate = services.complete_if_done(enrollment=enrollment, now=b.NOW)
+    certificate = services.complete_if_done(enrollment=enrollment, now=factories.NOW)
     enrollment.refresh_from_db()
-    assert enrollment.completed_at == b.NOW
+    assert enrollment.completed_at == factories.NOW
     assert certificate.number == "ZG-2026-000001"
     assert len(certificate.verification_code) == 8
     assert certificate.hours == Decimal("1.0")
@@ -51,16 +46,16 @@ def test_complete_if_done_issues_numbered_certificate(prog, city):
 def test_complete_if_done_is_idempotent(prog, city):
     """Calling again returns the same certificate and issues no second one."""
     enrollment = _finished_enrollment(prog, city)
-    first = services.complete_if_done(enrollment=enrollment, now=b.NOW)
-    again = services.complete_if_done(enrollment=enrollment, now=b.NOW)
+    first = services.complete_if_done(enrollment=enrollment, now=factories.NOW)
+    again = services.complete_if_done(enrollment=enrollment, now=factories.NOW)
     assert first.pk == again.pk and Certificate.objects.count() == 1
 
 
 def test_not_done_gets_nothing(prog, city):
     """A learner short of the requirements is neither completed nor certified."""
-    user = b.learner(unit_=city)
-    enrollment = b.enrol(prog, user)
-    assert services.complete_if_done(enrollment=enrollment, now=b.NOW) is None
+    user = factories.learner(unit_=city)
+    enrollment = factories.enrol(prog, user)
+    assert services.complete_if_done(enrollment=enrollment, now=factories.NOW) is None
     enrollment.refresh_from_db()
     assert enrollment.completed_at is None and not Certificate.objects.exists()
 
@@ -71,10 +66,10 @@ def test_numbers_increase_and_restart_each_year(prog, city):
     second = _finished_enrollment(prog, city)
     third = _finished_enrollment(prog, city)
     numbers = [
-        services.complete_if_done(enrollment=first, now=b.NOW).number,
-        services.complete_if_done(enrollment=second, now=b.NOW).number,
+        services.complete_if_done(enrollment=first, now=factories.NOW).number,
+        services.complete_if_done(enrollment=second, now=factories.NOW).number,
         services.complete_if_done(
-            enrollment=third, now=b.NOW.replace(year=2027, month=1, day=5)
+            enrollment=third, now=factories.NOW.replace(year=2027, month=1, day=5)
         ).number,
     ]
     assert numbers == ["ZG-2026-000001", "ZG-2026-000002", "ZG-2027-000001"]
@@ -83,7 +78,9 @@ def test_numbers_increase_and_restart_each_year(prog, city):
 def test_number_prefix_follows_setting(prog, city, settings):
     """LEARNING_CERTIFICATE_PREFIX sets the prefix."""
     settings.LEARNING_CERTIFICATE_PREFIX = "CZ"
-    certificate = services.complete_if_done(enrollment=_finished_enrollment(prog, city), now=b.NOW)
+    certificate = services.complete_if_done(
+        enrollment=_finished_enrollment(prog, city), now=factories.NOW
+    )
     assert certificate.number == "CZ-2026-000001"
 
 
@@ -91,7 +88,7 @@ def test_colliding_number_is_retried(prog, city, monkeypatch):
     """Two completions that pick the same number at once: the second takes the next one."""
     first = _finished_enrollment(prog, city)
     second = _finished_enrollment(prog, city)
-    services.complete_if_done(enrollment=first, now=b.NOW)
+    services.complete_if_done(enrollment=first, now=factories.NOW)
     real = services.next_certificate_number
     stale = iter(["ZG-2026-000001"])  # what the other request read before the first insert
 
@@ -99,7 +96,7 @@ def test_colliding_number_is_retried(prog, city, monkeypatch):
         return next(stale, None) or real(year)
 
     monkeypatch.setattr(services, "next_certificate_number", racing)
-    certificate = services.complete_if_done(enrollment=second, now=b.NOW)
+    certificate = services.complete_if_done(enrollment=second, now=factories.NOW)
     assert certificate.number == "ZG-2026-000002"
     assert Certificate.objects.count() == 2
 
@@ -108,9 +105,9 @@ def test_colliding_number_is_retried(prog, city, monkeypatch):
 @pytest.mark.django_db(transaction=True)
 def test_two_simultaneous_completions_get_distinct_numbers(monkeypatch):
     """Two threads completing at the same moment get two different numbers."""
-    city = b.unit("常州市")
-    prog = b.programme(required_hours=Decimal("1"))
-    b.lesson(prog, minutes=45)
+    city = factories.unit("常州市")
+    prog = factories.programme(required_hours=Decimal("1"))
+    factories.lesson(prog, minutes=45)
     enrollments = [_finished_enrollment(prog, city) for _ in range(2)]
     barrier = threading.Barrier(2, timeout=10)
     real = services.next_certificate_number
@@ -128,7 +125,9 @@ def test_two_simultaneous_completions_get_distinct_numbers(monkeypatch):
 
     def complete(enrollment):
         try:
-            results.append(services.complete_if_done(enrollment=enrollment, now=b.NOW).number)
+            results.append(
+                services.complete_if_done(enrollment=enrollment, now=factories.NOW).number
+            )
         except Exception as error:  # pragma: no cover - reported below
             errors.append(error)
         finally:
@@ -152,18 +151,18 @@ def certificate(prog, city):
     user = enrollment.user
     user.first_name = "王建国"
     user.save()
-    return services.complete_if_done(enrollment=enrollment, now=b.NOW)
+    return services.complete_if_done(enrollment=enrollment, now=factories.NOW)
 
 
 def test_revoke_needs_a_reason_and_happens_once(certificate):
     """Revocation records time and reason; no reason or a second revocation is refused."""
     with pytest.raises(services.LearningError, match="撤销原因"):
-        services.revoke_certificate(certificate=certificate, reason="  ", now=b.NOW)
-    services.revoke_certificate(certificate=certificate, reason="学时记录有误", now=b.NOW)
+        services.revoke_certificate(certificate=certificate, reason="  ", now=factories.NOW)
+    services.revoke_certificate(certificate=certificate, reason="学时记录有误", now=factories.NOW)
     certificate.refresh_from_db()
-    assert certificate.revoked_at == b.NOW and certificate.revoked_reason == "学时记录有误"
+    assert certificate.revoked_at == factories.NOW and certificate.revoked_reason == "学时记录有误"
     with pytest.raises(services.LearningError, match="已经撤销"):
-        services.revoke_certificate(certificate=certificate, reason="重复", now=b.NOW)
+        services.revoke_certificate(certificate=certificate, reason="重复", now=factories.NOW)
 
 
 def test_verify_valid_certificate(certificate):
@@ -182,7 +181,7 @@ def test_verify_valid_certificate(certificate):
 
 def test_verify_revoked_certificate(certificate):
     """A revoked certificate is reported as revoked, with the reason."""
-    services.revoke_certificate(certificate=certificate, reason="冒名顶替学习", now=b.NOW)
+    services.revoke_certificate(certificate=certificate, reason="冒名顶替学习", now=factories.NOW)
     result = services.verify_certificate(
         number=certificate.number, code=certificate.verification_code
     )
@@ -206,7 +205,7 @@ def test_verify_page_states(certificate, client):
     assert "wangjianguo" not in valid and "常州市" not in valid  # no username, no unit
     wrong = client.get(url, {"c": "AAAAAAAA"}).content.decode()
     assert "未找到该证书" in wrong and "王建国" not in wrong
-    services.revoke_certificate(certificate=certificate, reason="学时记录有误", now=b.NOW)
+    services.revoke_certificate(certificate=certificate, reason="学时记录有误", now=factories.NOW)
     revoked = client.get(url, {"c": certificate.verification_code}).content.decode()
     assert "证书已撤销" in revoked and "学时记录有误" in revoked
 
@@ -264,7 +263,7 @@ def test_owner_downloads_pdf_others_get_404(certificate, client, city):
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF-")
     assert "attachment" in response["Content-Disposition"]
-    client.force_login(b.learner(unit_=city))
+    client.force_login(factories.learner(unit_=city))
     assert client.get(url).status_code == 404
     client.logout()
     assert client.get(url).status_code == 302  # to the login page

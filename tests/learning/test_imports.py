@@ -10,7 +10,6 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from common.excel import INVALID_FILE, XLSX_CONTENT_TYPE, RowError
-from learning import permissions
 from learning.models import LearnerProfile, Rank, Unit
 from learning.services import people_import as imports
 from learning.services.people_import import (
@@ -20,8 +19,8 @@ from learning.services.people_import import (
     import_people,
 )
 from tests.factories import UserFactory
-from tests.learning import builders_people as b
-from tests.learning.builders_people import person_row, workbook
+from tests.learning import factories
+from tests.learning.factories import person_row, workbook
 
 pytestmark = pytest.mark.django_db
 
@@ -40,8 +39,8 @@ def located(result) -> list[tuple]:
 @pytest.fixture
 def existing():
     """A unit already in the system (330100) and a user "taken"."""
-    city = b.unit("杭州市", code="330100")
-    b.learner("taken", city)
+    city = factories.unit("杭州市", code="330100")
+    factories.learner("taken", city)
     return city
 
 
@@ -248,13 +247,6 @@ def test_password_workbook_lists_usernames_and_passwords():
 
 
 # Admin pages ----------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def platform_client(client):
-    permissions.ensure_platform_admin_group()
-    client.force_login(b.platform_admin(UserFactory(is_staff=True)))
-    return client
 
 
 def test_admin_import_shows_the_passwords_once(platform_client, existing):

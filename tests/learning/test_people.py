@@ -10,7 +10,7 @@ from learning import permissions
 from learning.models import LearnerProfile, Rank, Unit, UnitAdministrator
 from learning.services import people
 from tests.factories import UserFactory
-from tests.learning import builders_people as b
+from tests.learning import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -19,12 +19,9 @@ NEW_PASSWORD = "Xin-Mima-2026!"
 
 
 @pytest.fixture
-def tree():
-    root = b.unit("市", code="C")
-    area_a = b.unit("甲区", root, code="A")
-    area_b = b.unit("乙区", root, code="B")
-    dept = b.unit("甲区组织部", area_a, code="A1")
-    return b.fresh({"root": root, "A": area_a, "B": area_b, "A1": dept})
+def area_tree():
+    """市 with 甲区 (and its 甲区组织部) and 乙区; keyed root, A, A1, B."""
+    return factories.area_units()
 
 
 # Roles and scoping ----------------------------------------------------------------------------
@@ -33,57 +30,60 @@ def tree():
 def test_platform_admins_are_superusers_or_members_of_the_group():
     """Superusers and members of 平台管理员 are platform administrators; others are not."""
     assert permissions.is_platform_admin(UserFactory(is_superuser=True))
-    assert permissions.is_platform_admin(b.platform_admin(UserFactory()))
+    assert permissions.is_platform_admin(factories.platform_admin(UserFactory()))
     assert not permissions.is_platform_admin(UserFactory(is_staff=True))
-    inactive = b.platform_admin(UserFactory(is_active=False))
+    inactive = factories.platform_admin(UserFactory(is_active=False))
     assert not permissions.is_platform_admin(inactive)
 
 
-def test_unit_admin_sees_their_unit_and_everything_below(tree):
+def test_unit_admin_sees_their_unit_and_everything_below(area_tree):
     """An administrator of 甲区 sees 甲区 and 甲区组织部, not 市 or 乙区."""
     user = UserFactory()
-    b.unit_admin(user, tree["A"])
+    factories.unit_admin(user, area_tree["A"])
     assert permissions.is_unit_admin(user) and permissions.can_see_reports(user)
-    assert set(permissions.visible_units(user)) == {tree["A"], tree["A1"]}
-    assert permissions.can_see_unit(user, tree["A1"])
-    assert not permissions.can_see_unit(user, tree["root"])
-    assert not permissions.can_see_unit(user, tree["B"])
-    assert list(permissions.top_units(user)) == [tree["A"]]
+    assert set(permissions.visible_units(user)) == {area_tree["A"], area_tree["A1"]}
+    assert permissions.can_see_unit(user, area_tree["A1"])
+    assert not permissions.can_see_unit(user, area_tree["root"])
+    assert not permissions.can_see_unit(user, area_tree["B"])
+    assert list(permissions.top_units(user)) == [area_tree["A"]]
 
 
-def test_several_administered_units_combine_and_nested_ones_collapse(tree):
+def test_several_administered_units_combine_and_nested_ones_collapse(area_tree):
     """Administering 甲区, 甲区组织部 and 乙区 gives two top units and three visible units."""
     user = UserFactory()
     for key in ("A1", "A", "B"):
-        b.unit_admin(user, tree[key])
-    assert list(permissions.top_units(user)) == [tree["B"], tree["A"]]  # path order: 乙 before 甲
-    assert set(permissions.visible_units(user)) == {tree["A"], tree["A1"], tree["B"]}
+        factories.unit_admin(user, area_tree[key])
+    assert list(permissions.top_units(user)) == [
+        area_tree["B"],
+        area_tree["A"],
+    ]  # path order: 乙 before 甲
+    assert set(permissions.visible_units(user)) == {area_tree["A"], area_tree["A1"], area_tree["B"]}
 
 
-def test_nobody_else_sees_any_unit(tree):
+def test_nobody_else_sees_any_unit(area_tree):
     """Without a role nothing is visible; anonymous users neither."""
     from django.contrib.auth.models import AnonymousUser
 
     for user in (UserFactory(), AnonymousUser()):
         assert not permissions.can_see_reports(user)
         assert not permissions.visible_units(user).exists()
-        assert not permissions.can_see_unit(user, tree["A"])
+        assert not permissions.can_see_unit(user, area_tree["A"])
 
 
-def test_platform_admin_sees_every_unit_and_starts_at_the_roots(tree):
+def test_platform_admin_sees_every_unit_and_starts_at_the_roots(area_tree):
     """Platform administrators see the whole tree and start at its roots."""
-    user = b.platform_admin(UserFactory())
+    user = factories.platform_admin(UserFactory())
     assert permissions.visible_units(user).count() == 4
-    assert list(permissions.top_units(user)) == [tree["root"]]
+    assert list(permissions.top_units(user)) == [area_tree["root"]]
 
 
-def test_scoping_answers_are_cached_per_user_object(tree, django_assert_num_queries):
+def test_scoping_answers_are_cached_per_user_object(area_tree, django_assert_num_queries):
     """Asking many times on one request costs the two queries once."""
     user = UserFactory()
-    b.unit_admin(user, tree["A"])
+    factories.unit_admin(user, area_tree["A"])
     user = get_user_model().objects.get(pk=user.pk)
     with django_assert_num_queries(2):
-        for unit in tree.values():
+        for unit in area_tree.values():
             permissions.can_see_unit(user, unit)
 
 
@@ -97,28 +97,38 @@ def test_platform_admin_group_can_be_created_with_admin_access():
 # Creating people ------------------------------------------------------------------------------
 
 
-def test_create_person_with_profile_and_initial_password(tree):
+def test_create_person_with_profile_and_initial_password(area_tree):
     """A new person gets a profile and a random password they must change."""
     user, password = people.create_person(
-        username="zhangsan", full_name="张三", unit=tree["A1"], rank=Rank.TOWNSHIP,
+        username="zhangsan", full_name="张三", unit=area_tree["A1"], rank=Rank.TOWNSHIP,
         position="科员", phone="138 0013 8000", now=timezone.now(),
     )  # fmt: skip
     profile = user.profile
-    assert (profile.unit, profile.rank, profile.position) == (tree["A1"], Rank.TOWNSHIP, "科员")
+    assert (profile.unit, profile.rank, profile.position) == (
+        area_tree["A1"],
+        Rank.TOWNSHIP,
+        "科员",
+    )
     assert profile.phone == "13800138000" and profile.must_change_password
     assert user.get_full_name() == "张三"
     assert len(password) == people.INITIAL_PASSWORD_LENGTH and user.check_password(password)
     assert password not in user.password
 
 
-def test_create_person_refuses_taken_usernames_and_bad_phones(tree):
+def test_create_person_refuses_taken_usernames_and_bad_phones(area_tree):
     """Usernames clash regardless of case; a phone number must be a mobile number."""
-    people.create_person(username="LiSi", full_name="李四", unit=tree["A"], now=timezone.now())
+    people.create_person(username="LiSi", full_name="李四", unit=area_tree["A"], now=timezone.now())
     with pytest.raises(people.PeopleError, match="已被占用"):
-        people.create_person(username="lisi", full_name="李四", unit=tree["A"], now=timezone.now())
+        people.create_person(
+            username="lisi", full_name="李四", unit=area_tree["A"], now=timezone.now()
+        )
     with pytest.raises(people.PeopleError, match="手机号码"):
         people.create_person(
-            username="wangwu", full_name="王五", unit=tree["A"], phone="12345", now=timezone.now()
+            username="wangwu",
+            full_name="王五",
+            unit=area_tree["A"],
+            phone="12345",
+            now=timezone.now(),
         )
 
 
@@ -147,10 +157,10 @@ def test_generated_passwords_mix_letters_and_digits():
         assert not set(password) & set("0OoIl1")
 
 
-def test_initial_password_hash_is_upgraded_at_login_without_clearing_the_flag(tree):
+def test_initial_password_hash_is_upgraded_at_login_without_clearing_the_flag(area_tree):
     """Logging in re-hashes with Django's default rounds; that is not a password change."""
     user, password = people.create_person(
-        username="zhaoliu", full_name="赵六", unit=tree["A"], now=timezone.now()
+        username="zhaoliu", full_name="赵六", unit=area_tree["A"], now=timezone.now()
     )
     assert f"${people.INITIAL_PASSWORD_ITERATIONS}$" in user.password
     assert user.check_password(password)
@@ -159,10 +169,10 @@ def test_initial_password_hash_is_upgraded_at_login_without_clearing_the_flag(tr
     assert LearnerProfile.objects.get(user=user).must_change_password
 
 
-def test_set_password_clears_the_flag_and_reset_sets_it_again(tree):
+def test_set_password_clears_the_flag_and_reset_sets_it_again(area_tree):
     """Changing the password clears must_change_password; reset_password sets it again."""
     user, _ = people.create_person(
-        username="sunqi", full_name="孙七", unit=tree["A"], now=timezone.now()
+        username="sunqi", full_name="孙七", unit=area_tree["A"], now=timezone.now()
     )
     user.set_password(NEW_PASSWORD)
     user.save()
@@ -179,11 +189,11 @@ def test_reset_password_needs_a_profile():
         people.reset_password(user=UserFactory())
 
 
-def test_appointing_a_unit_administrator_is_idempotent(tree):
+def test_appointing_a_unit_administrator_is_idempotent(area_tree):
     """Appointing twice keeps one row."""
     user = UserFactory()
-    people.appoint_unit_administrator(user=user, unit=tree["A"])
-    people.appoint_unit_administrator(user=user, unit=tree["A"])
+    people.appoint_unit_administrator(user=user, unit=area_tree["A"])
+    people.appoint_unit_administrator(user=user, unit=area_tree["A"])
     assert UnitAdministrator.objects.filter(user=user).count() == 1
 
 
@@ -191,11 +201,11 @@ def test_appointing_a_unit_administrator_is_idempotent(tree):
 
 
 @pytest.fixture
-def flagged(client, settings, tree):
+def flagged(client, settings, area_tree):
     """A logged-in person with an initial password, and the middleware switched on."""
     settings.MIDDLEWARE = [*settings.MIDDLEWARE, MIDDLEWARE]
     user = UserFactory(username="xinren")
-    LearnerProfile.objects.create(user=user, unit=tree["A"], must_change_password=True)
+    LearnerProfile.objects.create(user=user, unit=area_tree["A"], must_change_password=True)
     client.force_login(user)
     return user
 
@@ -248,7 +258,7 @@ def test_a_refused_password_change_keeps_the_flag(client, flagged):
     assert client.get("/")["Location"] == reverse("password_change")
 
 
-def test_middleware_ignores_people_without_the_flag(client, settings, tree):
+def test_middleware_ignores_people_without_the_flag(client, settings, area_tree):
     """Anonymous visitors and people without a profile or flag are not redirected."""
     settings.MIDDLEWARE = [*settings.MIDDLEWARE, MIDDLEWARE]
     assert client.get(reverse("login")).status_code == 200
@@ -259,76 +269,69 @@ def test_middleware_ignores_people_without_the_flag(client, settings, tree):
 # Admin: units and unit administrators ---------------------------------------------------------
 
 
-@pytest.fixture
-def platform_client(client):
-    """A member of 平台管理员 (with Wagtail admin access), logged in."""
-    permissions.ensure_platform_admin_group()
-    user = b.platform_admin(UserFactory(is_staff=True))
-    client.force_login(user)
-    return client
-
-
-def test_unit_list_shows_the_tree_indented(platform_client, tree):
+def test_unit_list_shows_the_tree_indented(platform_client, area_tree):
     """The list is in tree order, each name indented by an ideographic space per level."""
     html = platform_client.get(reverse("units:index")).content.decode()
     assert "\u3000\u3000甲区组织部" in html
     assert html.index("乙区") < html.index("甲区组织部")
 
 
-def test_add_a_unit_under_a_parent(platform_client, tree):
+def test_add_a_unit_under_a_parent(platform_client, area_tree):
     """Adding a unit with a parent puts it into the tree below that parent."""
     response = platform_client.post(
-        reverse("units:add"), {"name": "甲区纪委", "code": "A2", "parent": tree["A"].pk}
+        reverse("units:add"), {"name": "甲区纪委", "code": "A2", "parent": area_tree["A"].pk}
     )
     assert response.status_code == 302
     created = Unit.objects.get(code="A2")
-    assert created.get_parent() == tree["A"] and created.depth == 3
+    assert created.get_parent() == area_tree["A"] and created.depth == 3
     root = platform_client.post(reverse("units:add"), {"name": "省直", "code": "P", "parent": ""})
     assert root.status_code == 302 and Unit.objects.get(code="P").depth == 1
 
 
-def test_edit_moves_a_unit_with_its_subtree(platform_client, tree):
+def test_edit_moves_a_unit_with_its_subtree(platform_client, area_tree):
     """Choosing another parent moves the unit and everything below it."""
-    url = reverse("units:edit", args=(tree["A"].pk,))
-    response = platform_client.post(url, {"name": "甲区", "code": "A", "parent": tree["B"].pk})
+    url = reverse("units:edit", args=(area_tree["A"].pk,))
+    response = platform_client.post(url, {"name": "甲区", "code": "A", "parent": area_tree["B"].pk})
     assert response.status_code == 302
     area_a, dept = Unit.objects.get(code="A"), Unit.objects.get(code="A1")
-    assert area_a.get_parent() == tree["B"] and dept.get_parent() == area_a
+    assert area_a.get_parent() == area_tree["B"] and dept.get_parent() == area_a
     assert dept.depth == 4
 
 
-def test_a_unit_cannot_move_below_itself(platform_client, tree):
+def test_a_unit_cannot_move_below_itself(platform_client, area_tree):
     """Its own sub-units are not offered as parents."""
-    url = reverse("units:edit", args=(tree["A"].pk,))
-    response = platform_client.post(url, {"name": "甲区", "code": "A", "parent": tree["A1"].pk})
+    url = reverse("units:edit", args=(area_tree["A"].pk,))
+    response = platform_client.post(
+        url, {"name": "甲区", "code": "A", "parent": area_tree["A1"].pk}
+    )
     assert response.status_code == 200 and response.context["form"].errors["parent"]
 
 
-def test_deleting_a_unit_with_sub_units_or_people_is_refused(platform_client, tree):
+def test_deleting_a_unit_with_sub_units_or_people_is_refused(platform_client, area_tree):
     """Units with sub-units or people stay; an empty unit can be deleted."""
-    platform_client.post(reverse("units:delete", args=(tree["A"].pk,)))
-    assert Unit.objects.filter(pk=tree["A"].pk).exists()
-    b.learner("someone", tree["B"])
-    platform_client.post(reverse("units:delete", args=(tree["B"].pk,)))
-    assert Unit.objects.filter(pk=tree["B"].pk).exists()
-    platform_client.post(reverse("units:delete", args=(tree["A1"].pk,)))
-    assert not Unit.objects.filter(pk=tree["A1"].pk).exists()
-    assert Unit.objects.get(pk=tree["A"].pk).numchild == 0
+    platform_client.post(reverse("units:delete", args=(area_tree["A"].pk,)))
+    assert Unit.objects.filter(pk=area_tree["A"].pk).exists()
+    factories.learner("someone", area_tree["B"])
+    platform_client.post(reverse("units:delete", args=(area_tree["B"].pk,)))
+    assert Unit.objects.filter(pk=area_tree["B"].pk).exists()
+    platform_client.post(reverse("units:delete", args=(area_tree["A1"].pk,)))
+    assert not Unit.objects.filter(pk=area_tree["A1"].pk).exists()
+    assert Unit.objects.get(pk=area_tree["A"].pk).numchild == 0
 
 
-def test_appoint_a_unit_administrator_in_the_admin(platform_client, tree):
+def test_appoint_a_unit_administrator_in_the_admin(platform_client, area_tree):
     """The 单位管理员 form creates the appointment and the list shows it."""
     person = UserFactory(username="guanliyuan", first_name="管理员")
     response = platform_client.post(
-        reverse("unit_administrators:add"), {"user": person.pk, "unit": tree["A"].pk}
+        reverse("unit_administrators:add"), {"user": person.pk, "unit": area_tree["A"].pk}
     )
     assert response.status_code == 302
-    assert UnitAdministrator.objects.filter(user=person, unit=tree["A"]).exists()
+    assert UnitAdministrator.objects.filter(user=person, unit=area_tree["A"]).exists()
     html = platform_client.get(reverse("unit_administrators:index")).content.decode()
     assert "管理员(guanliyuan)" in html and "甲区" in html
 
 
-def test_staff_without_the_role_cannot_manage_units(client, tree):
+def test_staff_without_the_role_cannot_manage_units(client, area_tree):
     """A Wagtail editor who is not a platform administrator is turned away (Wagtail sends
     refused admin requests back to the dashboard with a message) and sees no menu."""
     from django.contrib.auth.models import Permission

@@ -6,7 +6,6 @@ from decimal import Decimal
 from io import BytesIO
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
@@ -15,37 +14,16 @@ from wagtail.test.utils.form_data import inline_formset, nested_form_data
 
 from learning import services
 from learning.models import AttendanceRecord, Certificate, Enrollment, Programme, Rank
-from tests.learning import builders as b
+from tests.factories import staff_with
+from tests.learning import factories
 from tests.support import REFUSED, outcome
-
-
-@pytest.fixture
-def admin(db):
-    return b.user("platform_admin", is_superuser=True, is_staff=True)
-
-
-@pytest.fixture
-def tree(db):
-    city = b.unit("常州市")
-    return {"city": city, "district": b.unit("武进区", city), "other": b.unit("新北区", city)}
-
-
-def staff_with(*codenames):
-    """A user with admin access and only the given learning permissions."""
-    user = b.user(is_staff=True)
-    user.user_permissions.add(
-        Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin"),
-        *Permission.objects.filter(content_type__app_label="learning", codename__in=codenames),
-    )
-    return user
-
 
 # Programmes ------------------------------------------------------------------------------------
 
 
 def programme_post(**overrides):
     page = Page.objects.filter(depth=2).first()
-    quiz = b.simple_quiz()
+    quiz = factories.exam()
     data = {
         "title": "2026年干部监督专题培训",
         "slug": "jiandu-2026",
@@ -80,27 +58,29 @@ def programme_post(**overrides):
     return {**nested_form_data(data), **lists}  # lists are sent as repeated fields
 
 
-def test_create_programme_with_items_enrols_audience(admin, tree, client):
+def test_create_programme_with_items_enrols_audience(admin_user, district_tree, client):
     """Saving a published programme stores ordered items and enrols its audience."""
-    district_cadre = b.learner("wj_county", unit_=tree["district"], rank=Rank.COUNTY)
-    b.learner("wj_township", unit_=tree["district"], rank=Rank.TOWNSHIP)
-    b.learner("xb_county", unit_=tree["other"], rank=Rank.COUNTY)
-    client.force_login(admin)
-    data = programme_post(audience_units=[tree["district"].pk])
+    district_cadre = factories.learner(
+        "wj_county", unit_=district_tree["district"], rank=Rank.COUNTY
+    )
+    factories.learner("wj_township", unit_=district_tree["district"], rank=Rank.TOWNSHIP)
+    factories.learner("xb_county", unit_=district_tree["other"], rank=Rank.COUNTY)
+    client.force_login(admin_user)
+    data = programme_post(audience_units=[district_tree["district"].pk])
     response = client.post(reverse("admin_programmes:add"), data)
     assert response.status_code == 302, response.content.decode()[:3000]
     programme = Programme.objects.get(slug="jiandu-2026")
     assert programme.audience_ranks == [Rank.COUNTY]
-    assert list(programme.audience_units.all()) == [tree["district"]]
+    assert list(programme.audience_units.all()) == [district_tree["district"]]
     items = list(programme.items.order_by("sort_order"))
     assert [i.kind for i in items] == ["lesson", "quiz", "offline"]
     assert items[1].pass_percent == Decimal("80")
     assert list(programme.enrollments.values_list("user_id", flat=True)) == [district_cadre.pk]
 
 
-def test_item_without_its_fields_is_refused(admin, tree, client):
+def test_item_without_its_fields_is_refused(admin_user, district_tree, client):
     """A lesson item without page and minutes is refused and nothing is saved."""
-    client.force_login(admin)
+    client.force_login(admin_user)
     data = programme_post(items=inline_formset([{"kind": "lesson", "title": "空课程"}]))
     response = client.post(reverse("admin_programmes:add"), data)
     assert response.status_code == 200
@@ -108,21 +88,21 @@ def test_item_without_its_fields_is_refused(admin, tree, client):
     assert not Programme.objects.exists()
 
 
-def test_programme_form_shows_rank_checkboxes_and_unit_tree(admin, tree, client):
+def test_programme_form_shows_rank_checkboxes_and_unit_tree(admin_user, district_tree, client):
     """The add form offers ranks as checkboxes and units indented by depth."""
-    client.force_login(admin)
+    client.force_login(admin_user)
     html = client.get(reverse("admin_programmes:add")).content.decode()
     assert 'type="checkbox" name="audience_ranks" value="county"' in html
     assert "\u3000武进区" in html
 
 
-def test_programme_index_counts(admin, tree, client):
+def test_programme_index_counts(admin_user, district_tree, client):
     """The programme list shows enrolment and completion counts and links to enrolments."""
-    prog = b.programme(title="纪律教育专题班")
-    b.lesson(prog)
-    b.finished_learner(prog, unit_=tree["city"])
-    b.enrol(prog, b.learner(unit_=tree["city"]), completed=True)
-    client.force_login(admin)
+    prog = factories.programme(title="纪律教育专题班")
+    factories.lesson(prog)
+    factories.finished_learner(prog, unit_=district_tree["city"])
+    factories.enrol(prog, factories.learner(unit_=district_tree["city"]), completed=True)
+    client.force_login(admin_user)
     html = client.get(reverse("admin_programmes:index")).content.decode()
     assert "纪律教育专题班" in html
     assert reverse("admin_programmes:enrolments", args=[prog.pk]) in html
@@ -131,10 +111,10 @@ def test_programme_index_counts(admin, tree, client):
 # Permissions -----------------------------------------------------------------------------------
 
 
-def test_people_without_permissions_are_refused(tree, client):
+def test_people_without_permissions_are_refused(district_tree, client):
     """Admin users without the model permissions are refused; learners are sent to log in."""
-    prog = b.programme()
-    item = b.offline(prog)
+    prog = factories.programme()
+    item = factories.offline(prog)
     urls = [
         reverse("admin_programmes:enrolments", args=[prog.pk]),
         reverse("admin_programmes:attendance", args=[item.pk]),
@@ -144,16 +124,16 @@ def test_people_without_permissions_are_refused(tree, client):
     client.force_login(staff_with())
     assert [outcome(client.get(url)) for url in urls] == [REFUSED] * 4
     assert outcome(client.get(reverse("admin_programmes:index"))) == REFUSED
-    client.force_login(b.learner(unit_=tree["city"]))
+    client.force_login(factories.learner(unit_=district_tree["city"]))
     assert all(client.get(url).status_code == 302 for url in urls)
 
 
-def test_view_only_certificate_permission_cannot_revoke(tree, client):
+def test_view_only_certificate_permission_cannot_revoke(district_tree, client):
     """view_certificate lists certificates but revoking needs change_certificate."""
-    prog = b.programme()
-    b.lesson(prog)
-    user = b.finished_learner(prog, unit_=tree["city"])
-    certificate = services.complete_if_done(enrollment=user.enrollments.get(), now=b.NOW)
+    prog = factories.programme()
+    factories.lesson(prog)
+    user = factories.finished_learner(prog, unit_=district_tree["city"])
+    certificate = services.complete_if_done(enrollment=user.enrollments.get(), now=factories.NOW)
     client.force_login(staff_with("view_certificate"))
     html = client.get(reverse("admin_certificates:index")).content.decode()
     assert certificate.number in html
@@ -169,25 +149,25 @@ def test_view_only_certificate_permission_cannot_revoke(tree, client):
 # Enrolment -------------------------------------------------------------------------------------
 
 
-def test_enrolment_list_shows_progress(admin, tree, client):
+def test_enrolment_list_shows_progress(admin_user, district_tree, client):
     """Each enrolled learner is listed with hours, required items and certificate."""
-    prog = b.programme(required_hours=Decimal("2"))
-    lesson = b.lesson(prog, minutes=45)
-    user = b.learner("zhangsan", unit_=tree["district"], first_name="张三")
-    b.enrol(prog, user)
-    b.credit(user, lesson, 2700)
-    client.force_login(admin)
+    prog = factories.programme(required_hours=Decimal("2"))
+    lesson = factories.lesson(prog, minutes=45)
+    user = factories.learner("zhangsan", unit_=district_tree["district"], first_name="张三")
+    factories.enrol(prog, user)
+    factories.credit(user, lesson, 2700)
+    client.force_login(admin_user)
     html = client.get(reverse("admin_programmes:enrolments", args=[prog.pk])).content.decode()
     assert "张三" in html and "武进区" in html and "1.0 / 2.0" in html
 
 
-def test_manual_add_by_usernames(admin, tree, client):
+def test_manual_add_by_usernames(admin_user, district_tree, client):
     """Usernames are enrolled manually; an unknown one refuses the whole list."""
-    prog = b.programme(auto_enrol=False)
-    b.learner("lisi", unit_=tree["city"])
-    b.learner("wangwu", unit_=tree["city"])
+    prog = factories.programme(auto_enrol=False)
+    factories.learner("lisi", unit_=district_tree["city"])
+    factories.learner("wangwu", unit_=district_tree["city"])
     url = reverse("admin_programmes:enrolments", args=[prog.pk])
-    client.force_login(admin)
+    client.force_login(admin_user)
     response = client.post(url, {"action": "add", "usernames": "lisi\nnobody"})
     assert response.status_code == 200
     assert "找不到这些用户名:nobody" in response.content.decode()
@@ -200,11 +180,11 @@ def test_manual_add_by_usernames(admin, tree, client):
     }
 
 
-def test_enrol_audience_button(admin, tree, client):
+def test_enrol_audience_button(admin_user, district_tree, client):
     """The 按培训对象补充报名 button enrols the audience."""
-    prog = b.programme(units=[tree["district"]])
-    b.learner(unit_=tree["district"])
-    client.force_login(admin)
+    prog = factories.programme(units=[district_tree["district"]])
+    factories.learner(unit_=district_tree["district"])
+    client.force_login(admin_user)
     url = reverse("admin_programmes:enrolments", args=[prog.pk])
     assert client.post(url, {"action": "audience"}).status_code == 302
     assert prog.enrollments.count() == 1
@@ -213,15 +193,18 @@ def test_enrol_audience_button(admin, tree, client):
 # Attendance: tick form -------------------------------------------------------------------------
 
 
-def test_tick_attendance_records_removes_and_completes(admin, tree, client):
+def test_tick_attendance_records_removes_and_completes(admin_user, district_tree, client):
     """Ticked learners are recorded (and completed when that finishes them); unticked removed."""
-    prog = b.programme(required_hours=Decimal("2"))
-    session = b.offline(prog, hours="2")
-    first, second = b.learner(unit_=tree["city"]), b.learner(unit_=tree["city"])
-    b.enrol(prog, first)
-    b.enrol(prog, second)
-    b.attend(second, session)
-    client.force_login(admin)
+    prog = factories.programme(required_hours=Decimal("2"))
+    session = factories.offline(prog, hours="2")
+    first, second = (
+        factories.learner(unit_=district_tree["city"]),
+        factories.learner(unit_=district_tree["city"]),
+    )
+    factories.enrol(prog, first)
+    factories.enrol(prog, second)
+    factories.attend(second, session)
+    client.force_login(admin_user)
     url = reverse("admin_programmes:attendance", args=[session.pk])
     page = client.get(url)
     assert page.status_code == 200
@@ -238,13 +221,13 @@ def test_tick_attendance_records_removes_and_completes(admin, tree, client):
     assert Certificate.objects.filter(enrollment__user=first).exists()
 
 
-def test_tick_attendance_refuses_too_many_hours(admin, tree, client):
+def test_tick_attendance_refuses_too_many_hours(admin_user, district_tree, client):
     """Hours above the item's hours are refused with a Chinese message."""
-    prog = b.programme()
-    session = b.offline(prog, hours="2")
-    user = b.learner(unit_=tree["city"])
-    b.enrol(prog, user)
-    client.force_login(admin)
+    prog = factories.programme()
+    session = factories.offline(prog, hours="2")
+    user = factories.learner(unit_=district_tree["city"])
+    factories.enrol(prog, user)
+    client.force_login(admin_user)
     url = reverse("admin_programmes:attendance", args=[session.pk])
     response = client.post(
         url,
@@ -274,22 +257,22 @@ def workbook(rows, header=("用户名", "出席日期", "学时")) -> SimpleUplo
 
 
 @pytest.fixture
-def session_setup(tree):
-    prog = b.programme(required_hours=Decimal("2"))
-    session = b.offline(prog, hours="2")
+def session_setup(district_tree):
+    prog = factories.programme(required_hours=Decimal("2"))
+    session = factories.offline(prog, hours="2")
     people = {}
     for name in ("zhao", "qian", "sun"):
-        people[name] = b.learner(name, unit_=tree["city"])
-        b.enrol(prog, people[name])
-    b.learner("outsider", unit_=tree["city"])
+        people[name] = factories.learner(name, unit_=district_tree["city"])
+        factories.enrol(prog, people[name])
+    factories.learner("outsider", unit_=district_tree["city"])
     return prog, session, people
 
 
-def test_import_attendance_writes_all_rows(admin, session_setup, client):
+def test_import_attendance_writes_all_rows(admin_user, session_setup, client):
     """A correct file imports every row (empty hours = the item's hours) and completes."""
     prog, session, people = session_setup
-    b.attend(people["sun"], session, hours="1")
-    client.force_login(admin)
+    factories.attend(people["sun"], session, hours="1")
+    client.force_login(admin_user)
     url = reverse("admin_programmes:attendance_import", args=[session.pk])
     rows = [
         ("zhao", datetime.date(2026, 3, 18), None),
@@ -307,10 +290,10 @@ def test_import_attendance_writes_all_rows(admin, session_setup, client):
     ) == {"zhao", "sun"}
 
 
-def test_import_attendance_lists_every_error_and_writes_nothing(admin, session_setup, client):
+def test_import_attendance_lists_every_error_and_writes_nothing(admin_user, session_setup, client):
     """Every problem is listed by row and column in Chinese; no row is written."""
     prog, session, people = session_setup
-    client.force_login(admin)
+    client.force_login(admin_user)
     url = reverse("admin_programmes:attendance_import", args=[session.pk])
     rows = [
         ("zhao", "2026-03-18", 2),  # fine on its own
@@ -339,10 +322,10 @@ def test_import_attendance_lists_every_error_and_writes_nothing(admin, session_s
     assert not AttendanceRecord.objects.exists()
 
 
-def test_import_refuses_wrong_header_and_bad_file(admin, session_setup, client):
+def test_import_refuses_wrong_header_and_bad_file(admin_user, session_setup, client):
     """A wrong header or a file that is not .xlsx is refused with a clear message."""
     prog, session, people = session_setup
-    client.force_login(admin)
+    client.force_login(admin_user)
     url = reverse("admin_programmes:attendance_import", args=[session.pk])
     response = client.post(
         url, {"file": workbook([("zhao", "2026-03-18", 2)], header=("姓名", "日期"))}
@@ -361,10 +344,10 @@ def test_import_refuses_wrong_header_and_bad_file(admin, session_setup, client):
     assert not AttendanceRecord.objects.exists()
 
 
-def test_attendance_template_download(admin, session_setup, client):
+def test_attendance_template_download(admin_user, session_setup, client):
     """The template has the three headers and a help sheet."""
     prog, session, people = session_setup
-    client.force_login(admin)
+    client.force_login(admin_user)
     response = client.get(reverse("admin_programmes:attendance_template", args=[session.pk]))
     assert response.status_code == 200
     book = load_workbook(BytesIO(response.content))
@@ -372,28 +355,28 @@ def test_attendance_template_download(admin, session_setup, client):
     assert book.sheetnames == ["出席记录", "填写说明"]
 
 
-def test_attendance_pages_404_for_other_item_kinds(admin, client):
+def test_attendance_pages_404_for_other_item_kinds(admin_user, client):
     """Only offline items have attendance pages."""
-    prog = b.programme()
-    lesson = b.lesson(prog)
-    client.force_login(admin)
+    prog = factories.programme()
+    lesson = factories.lesson(prog)
+    client.force_login(admin_user)
     assert client.get(reverse("admin_programmes:attendance", args=[lesson.pk])).status_code == 404
 
 
 # Certificates ----------------------------------------------------------------------------------
 
 
-def test_certificate_list_filter_revoke_and_pdf(admin, tree, client):
+def test_certificate_list_filter_revoke_and_pdf(admin_user, district_tree, client):
     """Admins list, filter, download and revoke certificates."""
-    prog = b.programme(title="专题班甲")
-    b.lesson(prog)
-    other = b.programme(title="专题班乙")
-    b.lesson(other)
-    first = b.finished_learner(prog, unit_=tree["city"])
-    second = b.finished_learner(other, unit_=tree["city"])
-    cert = services.complete_if_done(enrollment=first.enrollments.get(), now=b.NOW)
-    other_cert = services.complete_if_done(enrollment=second.enrollments.get(), now=b.NOW)
-    client.force_login(admin)
+    prog = factories.programme(title="专题班甲")
+    factories.lesson(prog)
+    other = factories.programme(title="专题班乙")
+    factories.lesson(other)
+    first = factories.finished_learner(prog, unit_=district_tree["city"])
+    second = factories.finished_learner(other, unit_=district_tree["city"])
+    cert = services.complete_if_done(enrollment=first.enrollments.get(), now=factories.NOW)
+    other_cert = services.complete_if_done(enrollment=second.enrollments.get(), now=factories.NOW)
+    client.force_login(admin_user)
     index = reverse("admin_certificates:index")
     html = client.get(index, {"programme": prog.pk}).content.decode()
     assert cert.number in html and other_cert.number not in html

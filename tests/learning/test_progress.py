@@ -3,14 +3,14 @@
 import datetime
 from decimal import Decimal
 
-import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from learning import progress, services
-from learning.models import Enrollment, ProgrammeItem, Rank
-from tests.learning import builders as b
+from learning.models import Enrollment, Programme, ProgrammeItem, Rank
+from tests.factories import UserFactory
+from tests.learning import factories
 
 D = Decimal
 
@@ -77,13 +77,13 @@ def test_percent_for_the_bar_is_clamped():
 
 def test_build_progress_without_database():
     """build_progress combines capped lessons and offline hours from plain facts."""
-    prog = b.Programme(required_hours=D("2"), ends_on=b.TODAY)
+    prog = Programme(required_hours=D("2"), ends_on=factories.TODAY)
     one = ProgrammeItem(pk=1, kind="lesson", nominal_minutes=45, required=True)
     two = ProgrammeItem(pk=2, kind="lesson", nominal_minutes=45, required=False)
     session = ProgrammeItem(pk=3, kind="offline", offline_hours=D("1"), required=True)
     facts = progress.LearnerFacts(
         seconds={1: 9000, 2: 1349},
-        attendance={3: progress.Attendance(D("0.5"), b.TODAY)},
+        attendance={3: progress.Attendance(D("0.5"), factories.TODAY)},
     )
     result = progress.build_progress(prog, [one, two, session], facts)
     assert result.lesson_seconds == 2700 + 1349
@@ -96,21 +96,18 @@ def test_build_progress_without_database():
 # Progress from the database --------------------------------------------------------------------
 
 
-@pytest.fixture
-def city(db):
-    return b.unit("常州市")
-
-
 def test_hours_count_pending_seconds_and_cap_each_lesson(city):
     """Credit plus unflushed ActiveStudy seconds count, each lesson capped at its time."""
-    prog = b.programme(required_hours=D("2"))
-    first, second = b.lesson(prog, minutes=45), b.lesson(prog, minutes=45)
-    user = b.learner(unit_=city)
-    enrollment = b.enrol(prog, user)
-    b.credit(user, first, 2000)
-    b.credit(user, first, 2000, day=b.TODAY - datetime.timedelta(days=1))  # 4000 → capped 2700
-    b.credit(user, second, 1000)
-    b.pending(user, second, 700)  # 1700 s
+    prog = factories.programme(required_hours=D("2"))
+    first, second = factories.lesson(prog, minutes=45), factories.lesson(prog, minutes=45)
+    user = factories.learner(unit_=city)
+    enrollment = factories.enrol(prog, user)
+    factories.credit(user, first, 2000)
+    factories.credit(
+        user, first, 2000, day=factories.TODAY - datetime.timedelta(days=1)
+    )  # 4000 → capped 2700
+    factories.credit(user, second, 1000)
+    factories.pending(user, second, 700)  # 1700 s
     result = progress.enrollment_progress(enrollment)
     assert [s.seconds for s in result.items] == [2700, 1700]
     assert result.hours == D("1.6")  # 4400 s / 2700 = 1.629… → 1.6
@@ -120,11 +117,11 @@ def test_hours_count_pending_seconds_and_cap_each_lesson(city):
 
 def test_short_hours_block_completion(city):
     """Every required item done but too few hours: not complete."""
-    prog = b.programme(required_hours=D("3"))
-    item = b.lesson(prog, minutes=45)
-    user = b.learner(unit_=city)
-    enrollment = b.enrol(prog, user)
-    b.credit(user, item, 2700)
+    prog = factories.programme(required_hours=D("3"))
+    item = factories.lesson(prog, minutes=45)
+    user = factories.learner(unit_=city)
+    enrollment = factories.enrol(prog, user)
+    factories.credit(user, item, 2700)
     result = progress.enrollment_progress(enrollment)
     assert result.items[0].done and result.hours == D("1.0")
     assert not result.complete
@@ -133,76 +130,76 @@ def test_short_hours_block_completion(city):
 
 def test_missing_required_item_blocks_completion(city):
     """Enough hours but a required offline session not attended: not complete."""
-    prog = b.programme(required_hours=D("1"))
-    lesson = b.lesson(prog, minutes=90)
-    session = b.offline(prog, hours="1", required=True)
-    user = b.learner(unit_=city)
-    enrollment = b.enrol(prog, user)
-    b.credit(user, lesson, 5400)
+    prog = factories.programme(required_hours=D("1"))
+    lesson = factories.lesson(prog, minutes=90)
+    session = factories.offline(prog, hours="1", required=True)
+    user = factories.learner(unit_=city)
+    enrollment = factories.enrol(prog, user)
+    factories.credit(user, lesson, 5400)
     result = progress.enrollment_progress(enrollment)
     assert result.hours == D("2.0")
     assert not result.complete
     assert result.next_item.item == session
-    b.attend(user, session)
+    factories.attend(user, session)
     assert progress.enrollment_progress(enrollment).complete
 
 
 def test_required_quiz_must_be_passed(city):
     """A failed or unmarked attempt does not pass a required quiz; the item's mark wins."""
-    quiz = b.simple_quiz(pass_percent=D("60"))
-    prog = b.programme(required_hours=D("1"))
-    lesson = b.lesson(prog, minutes=45)
-    b.quiz_item(prog, quiz, pass_percent=80)
-    user = b.learner(unit_=city)
-    enrollment = b.enrol(prog, user)
-    b.credit(user, lesson, 2700)
-    b.attempt(user, quiz, score="70")  # passes the quiz's 60 %, not the item's 80 %
-    b.attempt(user, quiz, score="95", pending_marking=True)  # essays not marked yet
+    quiz = factories.exam(pass_percent=D("60"))
+    prog = factories.programme(required_hours=D("1"))
+    lesson = factories.lesson(prog, minutes=45)
+    factories.quiz_item(prog, quiz, pass_percent=80)
+    user = factories.learner(unit_=city)
+    enrollment = factories.enrol(prog, user)
+    factories.credit(user, lesson, 2700)
+    factories.attempt(user, quiz, score="70")  # passes the quiz's 60 %, not the item's 80 %
+    factories.attempt(user, quiz, score="95", pending_marking=True)  # essays not marked yet
     result = progress.enrollment_progress(enrollment)
     assert result.quizzes[0].state == "待阅卷"
     assert not result.complete
     assert result.required_quizzes_passed == 0
-    b.attempt(user, quiz, score="80")
+    factories.attempt(user, quiz, score="80")
     result = progress.enrollment_progress(enrollment)
     assert result.complete and result.required_quizzes_passed == 1
 
 
 def test_quiz_without_override_uses_quiz_pass_mark(city):
     """With no item pass mark, the quiz's own pass mark decides."""
-    quiz = b.simple_quiz(pass_percent=D("60"))
-    prog = b.programme(required_hours=D("0"))
-    b.quiz_item(prog, quiz)
-    user = b.learner(unit_=city)
-    enrollment = b.enrol(prog, user)
-    b.attempt(user, quiz, score="6", max_score="10")
+    quiz = factories.exam(pass_percent=D("60"))
+    prog = factories.programme(required_hours=D("0"))
+    factories.quiz_item(prog, quiz)
+    user = factories.learner(unit_=city)
+    enrollment = factories.enrol(prog, user)
+    factories.attempt(user, quiz, score="6", max_score="10")
     assert progress.enrollment_progress(enrollment).complete
 
 
 def test_optional_items_do_not_block_but_add_hours(city):
     """Optional items left undone do not block completion; done ones add hours."""
-    prog = b.programme(required_hours=D("2"))
-    required = b.lesson(prog, minutes=45)
-    optional = b.lesson(prog, minutes=45, required=False)
-    b.offline(prog, hours="3", required=False)  # never attended
-    user = b.learner(unit_=city)
-    enrollment = b.enrol(prog, user)
-    b.credit(user, required, 2700)
+    prog = factories.programme(required_hours=D("2"))
+    required = factories.lesson(prog, minutes=45)
+    optional = factories.lesson(prog, minutes=45, required=False)
+    factories.offline(prog, hours="3", required=False)  # never attended
+    user = factories.learner(unit_=city)
+    enrollment = factories.enrol(prog, user)
+    factories.credit(user, required, 2700)
     result = progress.enrollment_progress(enrollment)
     assert not result.complete and result.next_item.item == optional
-    b.credit(user, optional, 2700)
+    factories.credit(user, optional, 2700)
     result = progress.enrollment_progress(enrollment)
     assert result.complete and result.items_done == 2
 
 
 def test_offline_hours_add_to_lesson_hours(city):
     """Attended offline hours are added as recorded."""
-    prog = b.programme(required_hours=D("2.5"))
-    lesson = b.lesson(prog, minutes=45)
-    session = b.offline(prog, hours="2")
-    user = b.learner(unit_=city)
-    enrollment = b.enrol(prog, user)
-    b.credit(user, lesson, 2700)
-    b.attend(user, session, hours="1.5")
+    prog = factories.programme(required_hours=D("2.5"))
+    lesson = factories.lesson(prog, minutes=45)
+    session = factories.offline(prog, hours="2")
+    user = factories.learner(unit_=city)
+    enrollment = factories.enrol(prog, user)
+    factories.credit(user, lesson, 2700)
+    factories.attend(user, session, hours="1.5")
     result = progress.enrollment_progress(enrollment)
     assert result.offline_hours == D("1.5") and result.hours == D("2.5")
     assert result.complete
@@ -212,27 +209,18 @@ def test_programme_progress_for_many_learners_in_constant_queries(
     city, django_assert_max_num_queries
 ):
     """Admin progress of a whole programme does not query per learner."""
-    prog = b.programme()
-    b.lesson(prog)
-    b.offline(prog)
-    b.quiz_item(prog, b.simple_quiz())
+    prog = factories.programme()
+    factories.lesson(prog)
+    factories.offline(prog)
+    factories.quiz_item(prog, factories.exam())
     for _ in range(8):
-        b.finished_learner(prog, unit_=city)
+        factories.finished_learner(prog, unit_=city)
     with django_assert_max_num_queries(6):
         result = progress.programme_progress(prog)
     assert len(result) == 8 and all(p.complete for p in result.values())
 
 
 # Audience enrolment ----------------------------------------------------------------------------
-
-
-@pytest.fixture
-def tree(db):
-    city = b.unit("常州市")
-    district = b.unit("武进区", city)
-    town = b.unit("湖塘镇", district)
-    other = b.unit("新北区", city)
-    return {"city": city, "district": district, "town": town, "other": other}
 
 
 def test_matches_audience_rules():
@@ -244,62 +232,64 @@ def test_matches_audience_rules():
     assert not match(ranks=[], unit_paths=["00010002"], rank="county", unit_path="00010003")
 
 
-def test_enrol_audience_includes_subunits_and_ranks(tree):
+def test_enrol_audience_includes_subunits_and_ranks(district_tree):
     """Learners of the chosen ranks in the unit or below it are enrolled, nobody else."""
-    in_town = b.learner("town_county", unit_=tree["town"], rank=Rank.COUNTY)
-    in_district = b.learner("district_county", unit_=tree["district"], rank=Rank.COUNTY)
-    b.learner("district_township", unit_=tree["district"], rank=Rank.TOWNSHIP)
-    b.learner("other_county", unit_=tree["other"], rank=Rank.COUNTY)
-    b.learner("city_county", unit_=tree["city"], rank=Rank.COUNTY)
-    inactive = b.learner("gone", unit_=tree["town"], rank=Rank.COUNTY)
+    in_town = factories.learner("town_county", unit_=district_tree["town"], rank=Rank.COUNTY)
+    in_district = factories.learner(
+        "district_county", unit_=district_tree["district"], rank=Rank.COUNTY
+    )
+    factories.learner("district_township", unit_=district_tree["district"], rank=Rank.TOWNSHIP)
+    factories.learner("other_county", unit_=district_tree["other"], rank=Rank.COUNTY)
+    factories.learner("city_county", unit_=district_tree["city"], rank=Rank.COUNTY)
+    inactive = factories.learner("gone", unit_=district_tree["town"], rank=Rank.COUNTY)
     inactive.is_active = False
     inactive.save()
-    prog = b.programme(units=[tree["district"]], ranks=[Rank.COUNTY])
-    assert services.enrol_audience(programme=prog, now=b.NOW) == 2
+    prog = factories.programme(units=[district_tree["district"]], ranks=[Rank.COUNTY])
+    assert services.enrol_audience(programme=prog, now=factories.NOW) == 2
     enrolled = set(prog.enrollments.values_list("user_id", flat=True))
     assert enrolled == {in_town.pk, in_district.pk}
     assert set(prog.enrollments.values_list("source", flat=True)) == {Enrollment.Source.AUTO}
 
 
-def test_enrol_audience_is_idempotent_and_bulk(tree, django_assert_max_num_queries):
+def test_enrol_audience_is_idempotent_and_bulk(district_tree, django_assert_max_num_queries):
     """A second run adds nobody; a run costs the same few queries for 1 or 30 people."""
     for n in range(30):
-        b.learner(f"p{n}", unit_=tree["town"], rank=Rank.TOWNSHIP)
-    prog = b.programme(units=[tree["city"]])
+        factories.learner(f"p{n}", unit_=district_tree["town"], rank=Rank.TOWNSHIP)
+    prog = factories.programme(units=[district_tree["city"]])
     with django_assert_max_num_queries(4):
-        assert services.enrol_audience(programme=prog, now=b.NOW) == 30
-    assert services.enrol_audience(programme=prog, now=b.NOW) == 0
+        assert services.enrol_audience(programme=prog, now=factories.NOW) == 30
+    assert services.enrol_audience(programme=prog, now=factories.NOW) == 0
     assert prog.enrollments.count() == 30
 
 
-def test_empty_audience_means_everyone_with_a_profile(tree):
+def test_empty_audience_means_everyone_with_a_profile(district_tree):
     """No ranks and no units: every learner with a profile is enrolled."""
-    b.learner("a", unit_=tree["town"], rank=Rank.OTHER)
-    b.learner("b", unit_=tree["other"], rank=Rank.ORG_STAFF)
-    b.user("no_profile")
-    prog = b.programme()
-    assert services.enrol_audience(programme=prog, now=b.NOW) == 2
+    factories.learner("a", unit_=district_tree["town"], rank=Rank.OTHER)
+    factories.learner("b", unit_=district_tree["other"], rank=Rank.ORG_STAFF)
+    UserFactory(username="no_profile", password="!")
+    prog = factories.programme()
+    assert services.enrol_audience(programme=prog, now=factories.NOW) == 2
 
 
-def test_manual_enrol_is_idempotent(tree):
+def test_manual_enrol_is_idempotent(district_tree):
     """enrol() returns the existing enrolment the second time."""
-    user = b.learner(unit_=tree["town"])
-    prog = b.programme()
-    first = services.enrol(programme=prog, user=user, now=b.NOW)
-    again = services.enrol(programme=prog, user=user, now=b.NOW, source="auto")
+    user = factories.learner(unit_=district_tree["town"])
+    prog = factories.programme()
+    first = services.enrol(programme=prog, user=user, now=factories.NOW)
+    again = services.enrol(programme=prog, user=user, now=factories.NOW, source="auto")
     assert first.pk == again.pk and again.source == Enrollment.Source.MANUAL
 
 
-def test_user_is_enrolled_on_opening_the_dashboard(tree, client):
+def test_user_is_enrolled_on_opening_the_dashboard(district_tree, client):
     """Opening the dashboard enrols the learner in open, published audience programmes."""
-    user = b.learner(unit_=tree["town"], rank=Rank.TOWNSHIP)
-    matching = b.programme(units=[tree["district"]], title="乡科级专题班")
-    b.programme(units=[tree["other"]])  # other unit
-    b.programme(ranks=[Rank.COUNTY])  # other rank
-    b.programme(is_published=False)  # not published
-    b.programme(auto_enrol=False)  # manual only
-    ended = b.REAL_TODAY - datetime.timedelta(days=1)
-    b.programme(starts_on=ended - datetime.timedelta(days=30), ends_on=ended)
+    user = factories.learner(unit_=district_tree["town"], rank=Rank.TOWNSHIP)
+    matching = factories.programme(units=[district_tree["district"]], title="乡科级专题班")
+    factories.programme(units=[district_tree["other"]])  # other unit
+    factories.programme(ranks=[Rank.COUNTY])  # other rank
+    factories.programme(is_published=False)  # not published
+    factories.programme(auto_enrol=False)  # manual only
+    ended = factories.REAL_TODAY - datetime.timedelta(days=1)
+    factories.programme(starts_on=ended - datetime.timedelta(days=30), ends_on=ended)
     client.force_login(user)
     response = client.get(reverse("learning:dashboard"))
     assert response.status_code == 200
@@ -313,16 +303,16 @@ def test_user_is_enrolled_on_opening_the_dashboard(tree, client):
 
 
 def _programmes_with_items(user, count: int, unit_):
-    quiz = b.simple_quiz()
+    quiz = factories.exam()
     for _ in range(count):
-        prog = b.programme(auto_enrol=False)
-        lesson = b.lesson(prog)
-        b.lesson(prog, required=False)
-        b.quiz_item(prog, quiz)
-        b.offline(prog)
-        b.enrol(prog, user)
-        b.credit(user, lesson, 600)
-    b.attempt(user, quiz, score="50")
+        prog = factories.programme(auto_enrol=False)
+        lesson = factories.lesson(prog)
+        factories.lesson(prog, required=False)
+        factories.quiz_item(prog, quiz)
+        factories.offline(prog)
+        factories.enrol(prog, user)
+        factories.credit(user, lesson, 600)
+    factories.attempt(user, quiz, score="50")
 
 
 def _dashboard_queries(client, user) -> int:
@@ -336,8 +326,8 @@ def _dashboard_queries(client, user) -> int:
 
 def test_dashboard_queries_do_not_grow_with_programmes(db, client):
     """The dashboard runs as many queries for 5 programmes as for 1."""
-    city = b.unit("常州市")
-    one, five = b.learner("one", unit_=city), b.learner("five", unit_=city)
+    city = factories.unit("常州市")
+    one, five = factories.learner("one", unit_=city), factories.learner("five", unit_=city)
     _programmes_with_items(one, 1, city)
     _programmes_with_items(five, 5, city)
     queries = _dashboard_queries(client, one)
@@ -347,15 +337,15 @@ def test_dashboard_queries_do_not_grow_with_programmes(db, client):
 
 def test_dashboard_shows_progress_next_step_and_deadline(db, client):
     """Each programme shows hours, required/optional items, quizzes, next step and deadline."""
-    city = b.unit("常州市")
-    user = b.learner(unit_=city)
-    quiz = b.simple_quiz(title="结业考试")
-    prog = b.programme(title="干部监督专题班", required_hours=D("2"), auto_enrol=False)
-    lesson = b.lesson(prog, minutes=45, title="第一讲")
-    b.lesson(prog, minutes=45, title="拓展阅读", required=False)
-    b.quiz_item(prog, quiz)
-    b.enrol(prog, user)
-    b.credit(user, lesson, 2700)
+    city = factories.unit("常州市")
+    user = factories.learner(unit_=city)
+    quiz = factories.exam(title="结业考试")
+    prog = factories.programme(title="干部监督专题班", required_hours=D("2"), auto_enrol=False)
+    lesson = factories.lesson(prog, minutes=45, title="第一讲")
+    factories.lesson(prog, minutes=45, title="拓展阅读", required=False)
+    factories.quiz_item(prog, quiz)
+    factories.enrol(prog, user)
+    factories.credit(user, lesson, 2700)
     client.force_login(user)
     html = client.get(reverse("learning:dashboard")).content.decode()
     assert "干部监督专题班" in html
@@ -370,24 +360,24 @@ def test_dashboard_links_lessons_only_when_lesson_page_exists(db, client):
     """Lesson links use learning:lesson; without that URL the dashboard still renders."""
     from learning.views import programmes as views
 
-    city = b.unit("常州市")
-    item = b.lesson(b.programme(), title="第一讲")
+    city = factories.unit("常州市")
+    item = factories.lesson(factories.programme(), title="第一讲")
     try:
         expected = reverse("learning:lesson", args=[item.pk])
     except Exception:
         expected = None
     assert views.item_url(item) == expected
-    user = b.learner(unit_=city)
+    user = factories.learner(unit_=city)
     client.force_login(user)
     assert client.get(reverse("learning:dashboard")).status_code == 200
 
 
 def test_dashboard_completes_and_offers_certificate(db, client):
     """A learner who has done everything gets completed and sees the certificate link."""
-    city = b.unit("常州市")
-    prog = b.programme(auto_enrol=False, required_hours=D("1"))
-    b.lesson(prog, minutes=45)
-    user = b.finished_learner(prog, unit_=city)
+    city = factories.unit("常州市")
+    prog = factories.programme(auto_enrol=False, required_hours=D("1"))
+    factories.lesson(prog, minutes=45)
+    user = factories.finished_learner(prog, unit_=city)
     client.force_login(user)
     html = client.get(reverse("learning:dashboard")).content.decode()
     enrollment = Enrollment.objects.get(user=user)
@@ -405,11 +395,11 @@ def test_dashboard_requires_login(client, db):
 
 def test_programme_detail_only_for_enrolled(db, client):
     """The detail page lists items for an enrolled learner; others get 404."""
-    city = b.unit("常州市")
-    prog = b.programme(title="纪律教育专题班", auto_enrol=False)
-    b.offline(prog, title="现场教学")
-    enrolled, stranger = b.learner(unit_=city), b.learner(unit_=city)
-    b.enrol(prog, enrolled)
+    city = factories.unit("常州市")
+    prog = factories.programme(title="纪律教育专题班", auto_enrol=False)
+    factories.offline(prog, title="现场教学")
+    enrolled, stranger = factories.learner(unit_=city), factories.learner(unit_=city)
+    factories.enrol(prog, enrolled)
     client.force_login(enrolled)
     response = client.get(reverse("learning:programme", args=[prog.slug]))
     assert response.status_code == 200

@@ -37,55 +37,58 @@ from learning import reports
 from learning.models import Enrollment, LearnerProfile, StudyCredit, Unit
 from learning.reports import Figures, ReportScope
 from tests.factories import UserFactory
-from tests.learning import builders_people as b
+from tests.learning import factories
 
 pytestmark = pytest.mark.django_db
 
-AS_OF = b.on(20)
+AS_OF = factories.on(20)
 
 
 @pytest.fixture
 def world():
-    root = b.unit("市", code="C")
-    area_a = b.unit("甲区", root, code="A")
-    area_b = b.unit("乙区", root, code="B")
-    dept = b.unit("甲区组织部", area_a, code="A1")
-    prog = b.programme()
-    l1, l2, lecture = b.lesson(prog, 45), b.lesson(prog, 90), b.offline(prog, "2")
-    exam = b.quiz()
-    b.quiz_item(prog, exam)
+    units = factories.area_units()
+    area_a, area_b, dept = units["A"], units["B"], units["A1"]
+    prog = factories.report_programme()
+    l1, l2, lecture = (
+        factories.lesson(prog, 45),
+        factories.lesson(prog, 90),
+        factories.offline(prog, "2"),
+    )
+    exam = factories.exam(title="结业考试")
+    factories.quiz_item(prog, exam)
     people = {
-        name: b.learner(name, where, name=f"学员{name}")
+        name: factories.learner(name, where, name=f"学员{name}")
         for name, where in [
             ("a1", dept), ("a2", dept), ("a3", dept), ("b1", area_a), ("b2", area_a),
             ("c1", area_b), ("c2", area_b), ("c3", area_b),
         ]
     }  # fmt: skip
     p = people
-    b.enrol(prog, p["a1"], completed=b.at(16))
+    factories.enrol(prog, p["a1"], completed=factories.at(16))
     for name in ("a2", "a3", "b1", "c1"):
-        b.enrol(prog, p[name])
-    b.enrol(prog, p["b2"], completed=b.at(21, 0, 30))
-    b.enrol(prog, p["c2"], at_=b.at(25))
-    b.credit(p["a1"], l1, 3000, b.on(10))
-    b.credit(p["a1"], l2, 2700, b.on(11))
-    b.attend(p["a1"], lecture, b.on(12))
-    b.attempt(p["a1"], exam, score="80", finished=b.at(15))
-    b.credit(p["a2"], l1, 1350, b.on(10))
-    b.attempt(p["a2"], exam, score="50", finished=b.at(15))
-    b.attempt(p["a2"], exam, score="70", finished=b.at(18))
-    b.attempt(p["a3"], exam, score="100", finished=b.at(20, month=2))
-    b.credit(p["b1"], l1, 2700, b.on(5))
-    b.pending(p["b1"], l2, 1350, b.on(20))
-    b.attempt(p["b1"], exam, started=b.at(19))
-    b.credit(p["b2"], l2, 5400, b.on(21))
-    b.attempt(p["b2"], exam, score="90", finished=b.at(21, 0, 0))
-    b.attend(p["c1"], lecture, b.on(12), hours="1.5")
-    b.attempt(p["c1"], exam, score="40", finished=b.at(15), pending_marking=True)
-    b.credit(p["c3"], l1, 2700, b.on(10))
-    other = b.programme()
-    b.credit(p["a1"], b.lesson(other, 45), 2700, b.on(10))  # another programme: ignored
-    units = b.fresh({"root": root, "A": area_a, "B": area_b, "A1": dept})
+        factories.enrol(prog, p[name])
+    factories.enrol(prog, p["b2"], completed=factories.at(21, 0, 30))
+    factories.enrol(prog, p["c2"], at_=factories.at(25))
+    factories.credit(p["a1"], l1, 3000, factories.on(10))
+    factories.credit(p["a1"], l2, 2700, factories.on(11))
+    factories.attend(p["a1"], lecture, factories.on(12))
+    factories.attempt(p["a1"], exam, score="80", finished=factories.at(15))
+    factories.credit(p["a2"], l1, 1350, factories.on(10))
+    factories.attempt(p["a2"], exam, score="50", finished=factories.at(15))
+    factories.attempt(p["a2"], exam, score="70", finished=factories.at(18))
+    factories.attempt(p["a3"], exam, score="100", finished=factories.at(20, month=2))
+    factories.credit(p["b1"], l1, 2700, factories.on(5))
+    factories.pending(p["b1"], l2, 1350, factories.on(20))
+    factories.attempt(p["b1"], exam, started=factories.at(19))
+    factories.credit(p["b2"], l2, 5400, factories.on(21))
+    factories.attempt(p["b2"], exam, score="90", finished=factories.at(21, 0, 0))
+    factories.attend(p["c1"], lecture, factories.on(12), hours="1.5")
+    factories.attempt(p["c1"], exam, score="40", finished=factories.at(15), pending_marking=True)
+    factories.credit(p["c3"], l1, 2700, factories.on(10))
+    other = factories.report_programme()
+    factories.credit(
+        p["a1"], factories.lesson(other, 45), 2700, factories.on(10)
+    )  # another programme: ignored
     return {"programme": prog, "exam": exam, "people": people, **units}
 
 
@@ -170,8 +173,8 @@ def test_a_mid_level_unit_reports_only_its_subtree(world):
 
 def test_as_of_the_next_day_includes_that_days_activity(world):
     """As of 03-21, b2's credit, exam (finished at 00:00) and completion (00:30) count."""
-    before = figures_by_code(report_for(world, as_of=b.on(20)))["A"][0]
-    after = figures_by_code(report_for(world, as_of=b.on(21)))["A"][0]
+    before = figures_by_code(report_for(world, as_of=factories.on(20)))["A"][0]
+    after = figures_by_code(report_for(world, as_of=factories.on(21)))["A"][0]
     assert (before.active, before.completed, before.took, before.lesson_tenths) == (1, 0, 0, 15)
     assert (after.active, after.completed, after.took, after.passed) == (2, 1, 1, 1)
     assert after.lesson_tenths == 15 + 20 and after.percent_sum == Decimal(90)
@@ -179,7 +182,7 @@ def test_as_of_the_next_day_includes_that_days_activity(world):
 
 def test_as_of_an_earlier_day_excludes_later_activity(world):
     """As of 03-14 nobody has finished an exam, a1 has not completed and b1's 03-20 time is out."""
-    city = figures_by_code(report_for(world, as_of=b.on(14)))["C"][1]
+    city = figures_by_code(report_for(world, as_of=factories.on(14)))["C"][1]
     assert (city.enrolled, city.completed, city.took) == (6, 0, 0)
     # a1 2.0 + a2 0.5 + b1 1.0 (L1 only: the pending seconds are dated 03-20) = 3.5 学时,
     # plus a1's and c1's attendance on 03-12.
@@ -190,15 +193,17 @@ def test_as_of_an_earlier_day_excludes_later_activity(world):
 def test_enrolments_after_the_day_do_not_count(world):
     """c2 was enrolled on 03-25: counted as of 03-25, not as of 03-20."""
     assert figures_by_code(report_for(world))["B"][0].enrolled == 1
-    assert figures_by_code(report_for(world, as_of=b.on(25)))["B"][0].enrolled == 2
+    assert figures_by_code(report_for(world, as_of=factories.on(25)))["B"][0].enrolled == 2
 
 
 def test_a_chosen_quiz_limits_the_exam_figures(world):
     """With a second quiz item, "all quizzes" needs both passed; choosing one quiz looks at it."""
-    second = b.quiz(title="补充测试")
-    b.quiz_item(world["programme"], second, pass_percent="90")
+    second = factories.exam(title="补充测试")
+    factories.quiz_item(world["programme"], second, pass_percent="90")
     a1 = world["people"]["a1"]
-    b.attempt(a1, second, score="85", finished=b.at(17))  # below that item's own 90 %
+    factories.attempt(
+        a1, second, score="85", finished=factories.at(17)
+    )  # below that item's own 90 %
     both = figures_by_code(report_for(world))["A1"][0]
     assert (both.took, both.passed) == (2, 0)  # a2 did not take it, a1 failed it
     only_first = figures_by_code(report_for(world, quiz=world["exam"]))["A1"][0]
@@ -209,10 +214,12 @@ def test_a_chosen_quiz_limits_the_exam_figures(world):
 
 def test_another_tree_does_not_leak_into_a_root_report(world):
     """With a second top-level unit, the city's report still counts only the city's people."""
-    other_root = b.unit("省直")
-    stranger = b.learner("stranger", other_root)
-    b.enrol(world["programme"], stranger, completed=b.at(3))
-    b.credit(stranger, world["programme"].items.filter(kind="lesson").first(), 900, b.on(5))
+    other_root = factories.unit("省直")
+    stranger = factories.learner("stranger", other_root)
+    factories.enrol(world["programme"], stranger, completed=factories.at(3))
+    factories.credit(
+        stranger, world["programme"].items.filter(kind="lesson").first(), 900, factories.on(5)
+    )
     city = report_for(world).summary
     assert (city.enrolled, city.completed, city.lesson_tenths) == (6, 1, 40)
     assert report_for(world, "root").rows[0].unit.code == "C"
@@ -244,13 +251,15 @@ def grow(world, districts: int, departments: int, people_per_unit: int) -> None:
     prog, exam = world["programme"], world["exam"]
     lesson = prog.items.filter(kind="lesson").first()
     for d in range(districts):
-        district = b.unit(f"区{d}", world["root"])
-        for u in [district] + [b.unit(f"部门{d}-{k}", district) for k in range(departments)]:
+        district = factories.unit(f"区{d}", world["root"])
+        for u in [district] + [
+            factories.unit(f"部门{d}-{k}", district) for k in range(departments)
+        ]:
             for n in range(people_per_unit):
-                user = b.learner(f"p{u.pk}-{n}", u)
-                b.enrol(prog, user, completed=b.at(10) if n % 2 else None)
-                StudyCredit.objects.create(user=user, item=lesson, day=b.on(9), seconds=600)
-                b.attempt(user, exam, score=str(50 + n), finished=b.at(12))
+                user = factories.learner(f"p{u.pk}-{n}", u)
+                factories.enrol(prog, user, completed=factories.at(10) if n % 2 else None)
+                StudyCredit.objects.create(user=user, item=lesson, day=factories.on(9), seconds=600)
+                factories.attempt(user, exam, score=str(50 + n), finished=factories.at(12))
 
 
 def test_report_queries_do_not_grow_with_the_tree(world, django_assert_max_num_queries):
@@ -294,7 +303,7 @@ def test_page_and_export_queries_do_not_grow_with_the_tree(
 def area_admin(client, world):
     """甲区's unit administrator, logged in."""
     user = UserFactory(username="jiaqu-admin")
-    b.unit_admin(user, world["A"])
+    factories.unit_admin(user, world["A"])
     client.force_login(user)
     return user
 
@@ -352,7 +361,7 @@ def test_without_a_unit_the_report_opens_the_administered_unit(client, world, ar
 
 def test_platform_admin_group_sees_the_whole_tree(client, world):
     """A member of 平台管理员 opens the city report."""
-    client.force_login(b.platform_admin(UserFactory()))
+    client.force_login(factories.platform_admin(UserFactory()))
     assert client.get(urls(world, "root")["page"]).status_code == 200
 
 
@@ -427,7 +436,7 @@ def test_excel_export_has_figures_and_the_name_list(client, world):
 def test_reports_ignore_people_without_a_profile(world):
     """An enrolled user without a learner profile has no unit and is left out."""
     user = UserFactory()
-    Enrollment.objects.create(programme=world["programme"], user=user, enrolled_at=b.at(2))
+    Enrollment.objects.create(programme=world["programme"], user=user, enrolled_at=factories.at(2))
     assert not LearnerProfile.objects.filter(user=user).exists()
     assert report_for(world).summary.enrolled == 6
 

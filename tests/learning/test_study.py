@@ -15,8 +15,9 @@ from learning import credit
 from learning.models import ActiveStudy, ProgrammeItem, StudyCredit
 from learning.services import study
 from learning.services.study import StudyError
-from tests.factories import RegulationPageFactory, UserFactory
-from tests.learning import builders_study as builders
+from tests.content.factories import RegulationPageFactory
+from tests.factories import UserFactory
+from tests.learning import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +39,7 @@ def study_settings(settings):
 
 @pytest.fixture
 def enrolled():
-    return builders.enrolled_lesson(nominal_minutes=30)
+    return factories.enrolled_lesson(nominal_minutes=30)
 
 
 def at(seconds: float) -> datetime:
@@ -120,8 +121,8 @@ def test_two_tabs_of_one_lesson_credit_wall_time_once(enrolled):
 
 def test_two_lessons_alternating_never_exceed_wall_time():
     """Beats alternating between two lessons never credit more than the time that passed."""
-    user, first = builders.enrolled_lesson()
-    _, second = builders.enrolled_lesson(user)
+    user, first = factories.enrolled_lesson()
+    _, second = factories.enrolled_lesson(user)
     for seconds in range(0, 301, 15):
         beat(user, first if seconds % 30 == 0 else second, seconds)
     assert credited(user, first) + credited(user, second) <= 300
@@ -129,8 +130,8 @@ def test_two_lessons_alternating_never_exceed_wall_time():
 
 def test_switching_lesson_files_the_old_lesson_and_starts_afresh():
     """A beat for another lesson moves the old one's pending seconds to StudyCredit, earning 0."""
-    user, first = builders.enrolled_lesson()
-    _, second = builders.enrolled_lesson(user)
+    user, first = factories.enrolled_lesson()
+    _, second = factories.enrolled_lesson(user)
     beat(user, first, 0)
     beat(user, first, 30)
     assert beat(user, second, 40).credited == 0
@@ -141,7 +142,7 @@ def test_switching_lesson_files_the_old_lesson_and_starts_afresh():
 
 def test_a_lesson_never_earns_more_than_its_nominal_time():
     """Credit stops at the lesson's nominal minutes and the state says it is complete."""
-    user, item = builders.enrolled_lesson(nominal_minutes=1)
+    user, item = factories.enrolled_lesson(nominal_minutes=1)
     for seconds in range(0, 181, 30):
         result = beat(user, item, seconds)
     assert (result.total_seconds, result.remaining_seconds, result.state) == (60, 0, "complete")
@@ -177,8 +178,8 @@ def test_an_unanswered_presence_check_stops_credit_until_confirmed(enrolled, set
 def test_switching_lesson_does_not_reset_a_running_presence_check(settings):
     """Hopping to another lesson keeps the presence check's due time."""
     settings.STUDY_PRESENCE_CHECK_MINUTES = 1
-    user, first = builders.enrolled_lesson()
-    _, second = builders.enrolled_lesson(user)
+    user, first = factories.enrolled_lesson()
+    _, second = factories.enrolled_lesson(user)
     beat(user, first, 0)
     beat(user, first, 30)
     beat(user, second, 50)
@@ -237,7 +238,7 @@ def test_flush_ends_the_session(enrolled):
 def test_flush_stale_files_sessions_silent_beyond_the_idle_limit(enrolled):
     """A periodic flush files sessions with no beat for longer than the idle limit only."""
     user, item = enrolled
-    other, other_item = builders.enrolled_lesson()
+    other, other_item = factories.enrolled_lesson()
     for seconds in (0, 30):
         beat(user, item, seconds)
     for seconds in (300, 330):
@@ -249,8 +250,8 @@ def test_flush_stale_files_sessions_silent_beyond_the_idle_limit(enrolled):
 
 def test_a_hidden_beat_never_starts_or_takes_over_a_session():
     """A hidden page of another lesson leaves the running session alone."""
-    user, first = builders.enrolled_lesson()
-    _, second = builders.enrolled_lesson(user)
+    user, first = factories.enrolled_lesson()
+    _, second = factories.enrolled_lesson(user)
     beat(user, first, 0)
     hidden = beat(user, second, 10, visible=False)
     assert (hidden.item_id, hidden.state) == (second.pk, "hidden")
@@ -268,8 +269,8 @@ def test_a_session_resumed_after_a_long_break_starts_afresh(enrolled):
 
 def test_credited_seconds_by_item_adds_filed_and_pending_time():
     """The programme-wide read adds StudyCredit rows and the running session's pending seconds."""
-    user, first = builders.enrolled_lesson()
-    _, second = builders.enrolled_lesson(user)
+    user, first = factories.enrolled_lesson()
+    _, second = factories.enrolled_lesson(user)
     StudyCredit.objects.create(user=user, item=first, day=T0.date(), seconds=100)
     beat(user, second, 0)
     beat(user, second, 30)
@@ -284,7 +285,7 @@ def test_credited_seconds_by_item_adds_filed_and_pending_time():
 
 def test_a_learner_not_enrolled_earns_nothing():
     """Someone else's lesson (not enrolled in its programme) is refused with 403."""
-    _, item = builders.enrolled_lesson()
+    _, item = factories.enrolled_lesson()
     stranger = UserFactory()
     with pytest.raises(StudyError) as refused:
         beat(stranger, item, 0)
@@ -296,11 +297,11 @@ def test_only_lessons_of_published_programmes_earn():
     """A quiz or offline item, or a lesson of an unpublished programme, is not found."""
     user = UserFactory()
     offline = ProgrammeItem.objects.create(
-        programme=builders.programme(), kind=ProgrammeItem.Kind.OFFLINE, offline_hours=2
+        programme=factories.programme(), kind=ProgrammeItem.Kind.OFFLINE, offline_hours=2
     )
-    hidden_programme = builders.lesson(of=builders.programme(published=False))
+    hidden_programme = factories.material_lesson(of=factories.programme(is_published=False))
     for item in (offline, hidden_programme):
-        builders.enrol(user, item.programme)
+        factories.enrol(item.programme, user)
         with pytest.raises(StudyError) as refused:
             beat(user, item, 0)
         assert refused.value.status == 404
@@ -308,7 +309,7 @@ def test_only_lessons_of_published_programmes_earn():
 
 def test_a_lesson_whose_page_is_unpublished_is_not_found():
     """A lesson page taken offline earns nothing."""
-    user, item = builders.enrolled_lesson()
+    user, item = factories.enrolled_lesson()
     item.page.unpublish()
     with pytest.raises(StudyError) as refused:
         beat(user, item, 0)
@@ -373,7 +374,7 @@ def slow_session_read(monkeypatch):
 @pytest.mark.django_db(transaction=True)
 def test_simultaneous_beats_from_two_tabs_credit_an_interval_once(slow_session_read):
     """Two tabs beating at the same instant credit the interval once."""
-    user, item = builders.enrolled_lesson()
+    user, item = factories.enrolled_lesson()
     beat(user, item, 0)
     for moment in (30, 60):
         run_together(lambda m=moment: beat(user, item, m), lambda m=moment: beat(user, item, m))
@@ -384,8 +385,8 @@ def test_simultaneous_beats_from_two_tabs_credit_an_interval_once(slow_session_r
 def test_a_lesson_switch_racing_a_beat_never_counts_time_twice(slow_session_read, monkeypatch):
     """A beat for the running lesson and a switch to another at the same instant: the row lock
     makes one wait for the other, so filed and pending seconds never overlap."""
-    user, first = builders.enrolled_lesson()
-    _, second = builders.enrolled_lesson(user)
+    user, first = factories.enrolled_lesson()
+    _, second = factories.enrolled_lesson(user)
     beat(user, first, 0)
     beat(user, first, 30)
     credit_now = credit.credit_for_beat
@@ -441,9 +442,9 @@ def test_the_lesson_page_uses_the_content_pages_own_template():
     page = RegulationPageFactory(
         title="党政领导干部选拔任用工作条例", articles=[("适用范围", "本条例适用于选拔任用。")]
     )
-    item = builders.lesson(page=page)
+    item = factories.material_lesson(page=page)
     user = UserFactory()
-    builders.enrol(user, item.programme)
+    factories.enrol(item.programme, user)
     client = Client()
     client.force_login(user)
     response = client.get(reverse("learning:lesson", args=[item.pk]))
@@ -454,7 +455,7 @@ def test_the_lesson_page_uses_the_content_pages_own_template():
 
 def test_the_lesson_page_refuses_those_not_enrolled():
     """Someone not enrolled gets a 403 page in the site layout, and no study panel."""
-    _, item = builders.enrolled_lesson()
+    _, item = factories.enrolled_lesson()
     client = Client()
     client.force_login(UserFactory())
     response = client.get(reverse("learning:lesson", args=[item.pk]))
@@ -538,7 +539,7 @@ def test_a_malformed_beat_is_a_bad_request(learner_client, body):
 def test_beats_for_items_one_may_not_study_are_refused(learner_client):
     """Someone else's lesson gives 403; an offline item or a missing id gives 404."""
     client, _, item = learner_client
-    _, others = builders.enrolled_lesson()
+    _, others = factories.enrolled_lesson()
     offline = ProgrammeItem.objects.create(
         programme=item.programme, kind=ProgrammeItem.Kind.OFFLINE, offline_hours=1
     )

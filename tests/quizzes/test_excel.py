@@ -21,7 +21,8 @@ from quizzes.models import (
     SingleChoiceQuestion,
     TrueFalseQuestion,
 )
-from tests.factories import RegulationPageFactory, UserFactory
+from tests.content.factories import RegulationPageFactory
+from tests.factories import UserFactory
 from tests.quizzes.factories import (
     CategoryFactory,
     EssayQuestionFactory,

@@ -4,8 +4,6 @@ from decimal import Decimal
 from io import BytesIO
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
 from django.db import connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
@@ -23,47 +21,18 @@ from quizzes.models import (
     Quiz,
     QuizQuestion,
 )
-from tests.factories import UserFactory
-from tests.quizzes import builders
-from tests.quizzes.builders import NOW
+from tests.factories import UserFactory, staff_with
+from tests.quizzes import factories
+from tests.quizzes.factories import NOW
 from tests.support import REFUSED, outcome
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def cat():
-    return builders.category("法规纪律/四项监督制度", regulation=True)
-
-
-@pytest.fixture
-def other():
-    return builders.category("业务知识/组织工作")
-
-
-@pytest.fixture
-def admin(client):
-    user = UserFactory(username="admin", is_superuser=True)
-    client.force_login(user)
-    return user
-
-
-def staff(*codenames: str):
-    """A Wagtail admin user holding exactly the given permissions (plus admin access)."""
-    user = UserFactory()
-    user.user_permissions.add(Permission.objects.get(codename="access_admin"))
-    for codename in codenames:
-        user.user_permissions.add(Permission.objects.get(codename=codename))
-    return user
-
-
-def people(count: int) -> list:
-    """Learners without a password (hashing one per learner would make big tests slow)."""
-    User = get_user_model()
-    start = User.objects.count()
-    return User.objects.bulk_create(
-        User(username=f"learner{start + n}", first_name=f"学员{start + n}") for n in range(count)
-    )
+def non_regulation_category():
+    """业务知识 › 组织工作: its questions do not count toward the regulation share."""
+    return factories.category("业务知识/组织工作")
 
 
 def quiz_form(**overrides) -> dict:
@@ -101,37 +70,12 @@ def rule_data(count: int, points: str = "1", category=None) -> dict:
     }
 
 
-def finished_attempt(quiz, user, items, *, minutes=0) -> Attempt:
-    """An attempt finished with the given (question, score, points) rows; score None = unmarked."""
-    total = sum((Decimal(s) for _, s, _ in items if s is not None), Decimal(0))
-    top = sum((Decimal(p) for _, _, p in items), Decimal(0))
-    pending = any(s is None for _, s, _ in items)
-    attempt = Attempt.objects.create(
-        quiz=quiz, user=user, status=Attempt.Status.FINISHED,
-        started_at=NOW, finished_at=NOW + timedelta(minutes=minutes), score=total,
-        max_score=top, pending_marking=pending,
-        passed=None if pending else total * 100 >= top * quiz.pass_percent,
-    )  # fmt: skip
-    AttemptQuestion.objects.bulk_create(
-        AttemptQuestion(
-            attempt=attempt,
-            question=q,
-            position=i,
-            points=Decimal(p),
-            score=None if s is None else Decimal(s),
-            is_correct=None if s is None else s == p,
-        )
-        for i, (q, s, p) in enumerate(items, start=1)
-    )
-    return attempt
-
-
 # Quizzes --------------------------------------------------------------------------------------
 
 
-def test_valid_blueprint_saves_quiz_with_its_children(client, admin, cat):
+def test_valid_blueprint_saves_quiz_with_its_children(admin_client, regulation_category):
     """A blueprint the bank can meet is saved with fixed questions, rules and extra time in order."""
-    questions = builders.bank(cat, count=8)
+    questions = factories.bank(regulation_category, count=8)
     learner = UserFactory()
     data = quiz_form(
         fixed_questions=inline_formset(
@@ -140,10 +84,10 @@ def test_valid_blueprint_saves_quiz_with_its_children(client, admin, cat):
                 {"question": questions[1].pk, "points": "3"},
             ]
         ),
-        draw_rules=inline_formset([rule_data(4, "2", cat), rule_data(2)]),
+        draw_rules=inline_formset([rule_data(4, "2", regulation_category), rule_data(2)]),
         extra_times=inline_formset([{"user": learner.pk, "minutes": "15"}]),
     )
-    response = client.post(reverse("admin_quizzes:add"), data)
+    response = admin_client.post(reverse("admin_quizzes:add"), data)
     assert response.status_code == 302
     quiz = Quiz.objects.get(slug="new-self-test")
     assert [(f.question_id, f.points) for f in quiz.fixed_questions.all()] == [
@@ -154,11 +98,13 @@ def test_valid_blueprint_saves_quiz_with_its_children(client, admin, cat):
     assert quiz.extra_times.get().minutes == 15
 
 
-def test_rule_short_of_questions_is_refused_with_the_shortfall(client, admin, cat):
+def test_rule_short_of_questions_is_refused_with_the_shortfall(admin_client, regulation_category):
     """A rule asking for more questions than the bank holds shows how many are missing."""
-    builders.bank(cat, count=12)
-    data = quiz_form(draw_rules=inline_formset([rule_data(5), rule_data(20, "1", cat)]))
-    response = client.post(reverse("admin_quizzes:add"), data)
+    factories.bank(regulation_category, count=12)
+    data = quiz_form(
+        draw_rules=inline_formset([rule_data(5), rule_data(20, "1", regulation_category)])
+    )
+    response = admin_client.post(reverse("admin_quizzes:add"), data)
     assert response.status_code == 200
     html = response.content.decode()
     assert "第2条抽题规则" in html and "只有 12 题,还差 8 题" in html
@@ -167,15 +113,17 @@ def test_rule_short_of_questions_is_refused_with_the_shortfall(client, admin, ca
     assert not Quiz.objects.exists()
 
 
-def test_regulation_share_shortfall_is_refused(client, admin, cat, other):
+def test_regulation_share_shortfall_is_refused(
+    admin_client, regulation_category, non_regulation_category
+):
     """When the bank cannot reach the regulation share, saving says how many points are missing."""
-    builders.bank(other, count=10)
-    builders.single(cat, 99)
+    factories.bank(non_regulation_category, count=10)
+    factories.single(regulation_category, 99)
     data = quiz_form(
         min_regulation_share="0.5",
-        draw_rules=inline_formset([rule_data(8, "1", other), rule_data(2, "1")]),
+        draw_rules=inline_formset([rule_data(8, "1", non_regulation_category), rule_data(2, "1")]),
     )
-    response = client.post(reverse("admin_quizzes:add"), data)
+    response = admin_client.post(reverse("admin_quizzes:add"), data)
     assert response.status_code == 200
     errors = " ".join(response.context["form"].non_field_errors())
     # 10 points in all, 5 must be regulation; at most 1 regulation question can be drawn.
@@ -183,42 +131,42 @@ def test_regulation_share_shortfall_is_refused(client, admin, cat, other):
     assert not Quiz.objects.exists()
 
 
-def test_empty_blueprint_is_refused(client, admin):
+def test_empty_blueprint_is_refused(admin_client):
     """A quiz without any question cannot be saved."""
-    response = client.post(reverse("admin_quizzes:add"), quiz_form())
+    response = admin_client.post(reverse("admin_quizzes:add"), quiz_form())
     assert "试卷没有任何题目" in " ".join(response.context["form"].non_field_errors())
 
 
-def test_editing_to_an_impossible_rule_keeps_the_saved_quiz(client, admin, cat):
+def test_editing_to_an_impossible_rule_keeps_the_saved_quiz(admin_client, regulation_category):
     """A refused edit changes nothing in the database."""
-    builders.bank(cat, count=6)
-    quiz = builders.quiz(title="原名称")
-    builders.rule(quiz, count=5, cat=cat)
+    factories.bank(regulation_category, count=6)
+    quiz = factories.quiz(title="原名称")
+    factories.rule(quiz, count=5, cat=regulation_category)
     url = reverse("admin_quizzes:edit", args=(quiz.pk,))
-    data = querydict_from_html(client.get(url).content.decode(), form_id="w-editor-form")
+    data = querydict_from_html(admin_client.get(url).content.decode(), form_id="w-editor-form")
     data["title"] = "新名称"
     data["draw_rules-0-count"] = "9"
-    response = client.post(url, data)
+    response = admin_client.post(url, data)
     assert "还差 3 题" in " ".join(response.context["form"].non_field_errors())
     quiz.refresh_from_db()
     assert quiz.title == "原名称" and quiz.draw_rules.get().count == 5
     data["draw_rules-0-count"] = "6"
-    assert client.post(url, data).status_code == 302
+    assert admin_client.post(url, data).status_code == 302
     assert DrawRule.objects.get(quiz=quiz).count == 6
 
 
-def test_unpublished_fixed_question_is_refused(client, admin, cat):
+def test_unpublished_fixed_question_is_refused(admin_client, regulation_category):
     """Only published questions may be fixed questions."""
-    draft = builders.single(cat, 1, status="draft")
+    draft = factories.single(regulation_category, 1, status="draft")
     data = quiz_form(fixed_questions=inline_formset([{"question": draft.pk, "points": "2"}]))
-    response = client.post(reverse("admin_quizzes:add"), data)
+    response = admin_client.post(reverse("admin_quizzes:add"), data)
     assert response.status_code == 200
     assert "未发布" in " ".join(response.context["form"].non_field_errors())
 
 
-def test_draw_rule_offers_question_types_by_name(client, admin):
+def test_draw_rule_offers_question_types_by_name(admin_client):
     """The rule's type list holds only the five question types, by their Chinese names."""
-    response = client.get(reverse("admin_quizzes:add"))
+    response = admin_client.get(reverse("admin_quizzes:add"))
     field = response.context["form"].formsets["draw_rules"].empty_form.fields["question_type"]
     assert [label for _, label in field.choices] == [
         "全部题型", "单选题", "多选题", "判断题", "填空题", "简答题",
@@ -226,29 +174,29 @@ def test_draw_rule_offers_question_types_by_name(client, admin):
     assert "quizzes | " not in response.content.decode()
 
 
-def test_question_chooser_finds_published_questions_by_stem(client, admin, cat):
+def test_question_chooser_finds_published_questions_by_stem(admin_client, regulation_category):
     """The chooser searches published questions by a Chinese substring, a page at a time."""
-    wanted = builders.single(cat, 1, stem="离任检查的对象是谁?")
-    builders.single(cat, 2, stem="离任检查草稿题", status="draft")
-    builders.bank(cat, count=3)
-    response = client.get(reverse("quiz_question_chooser:choose_results"), {"q": "离任检查"})
+    wanted = factories.single(regulation_category, 1, stem="离任检查的对象是谁?")
+    factories.single(regulation_category, 2, stem="离任检查草稿题", status="draft")
+    factories.bank(regulation_category, count=3)
+    response = admin_client.get(reverse("quiz_question_chooser:choose_results"), {"q": "离任检查"})
     html = response.content.decode()
     assert "离任检查的对象是谁" in html and "草稿题" not in html
     assert reverse("quiz_question_chooser:chosen", args=(wanted.pk,)) in html
 
 
-def test_index_lists_quizzes_without_a_query_per_row(client, admin, cat):
+def test_index_lists_quizzes_without_a_query_per_row(admin_client, regulation_category):
     """The list shows mode, window, published and attempts with the same queries for 2 or 6 rows."""
-    client.get(reverse("wagtailadmin_home"))  # the session remembers the password check
-    question = builders.single(cat, 1)
+    admin_client.get(reverse("wagtailadmin_home"))  # the session remembers the password check
+    question = factories.single(regulation_category, 1)
     counts = []
-    learner = people(1)[0]
+    learner = factories.learners(1)[0]
     for total in (2, 6):
         while Quiz.objects.count() < total:
-            quiz = builders.quiz(mode=Quiz.Mode.EXAM, closes_at=NOW + timedelta(days=1))
-            finished_attempt(quiz, learner, [(question, "1", "1")])
+            quiz = factories.quiz(mode=Quiz.Mode.EXAM, closes_at=NOW + timedelta(days=1))
+            factories.finished_attempt(quiz, learner, [(question, "1", "1")])
         with CaptureQueriesContext(connection) as queries:
-            response = client.get(reverse("admin_quizzes:index"))
+            response = admin_client.get(reverse("admin_quizzes:index"))
         counts.append(len(queries))
     html = response.content.decode()
     assert "考试" in html and "至 2026-11-21 09:00 止" in html
@@ -270,74 +218,83 @@ def essay_attempt(quiz, user, answer: str, now) -> Attempt:
 
 
 @pytest.fixture
-def essay_quiz(cat):
+def essay_quiz(regulation_category):
     essay = EssayQuestion.objects.create(
         stem="简答题:谈谈离任检查的意义。", rubric="要点一(5分);要点二(5分)",
-        reference_answer="发现问题、及时纠正。", points=10, category=cat, status="published",
+        reference_answer="发现问题、及时纠正。", points=10, category=regulation_category,
+        status="published",
     )  # fmt: skip
-    quiz = builders.quiz()
-    QuizQuestion.objects.create(quiz=quiz, question=builders.single(cat, 1), points=2)
+    quiz = factories.quiz()
+    QuizQuestion.objects.create(
+        quiz=quiz, question=factories.single(regulation_category, 1), points=2
+    )
     QuizQuestion.objects.create(quiz=quiz, question=essay, points=10, sort_order=1)
     return quiz
 
 
-def test_queue_lists_unmarked_essays_oldest_first(client, admin, essay_quiz):
+def test_queue_lists_unmarked_essays_oldest_first(admin_client, essay_quiz):
     """Finished attempts' unscored answers are listed oldest first; unfinished ones are not."""
     late = essay_attempt(
         essay_quiz, UserFactory(first_name="晚交"), "答案乙", NOW + timedelta(hours=1)
     )
     early = essay_attempt(essay_quiz, UserFactory(first_name="早交"), "答案甲", NOW)
     services.start_attempt(quiz=essay_quiz, user=UserFactory(), now=NOW, rng=random.Random(2))
-    response = client.get(reverse("quiz_marking:queue"))
+    response = admin_client.get(reverse("quiz_marking:queue"))
     rows = list(response.context["rows"])
     assert [r.attempt_id for r in rows] == [early.pk, late.pk]
     html = response.content.decode()
     assert html.index("早交") < html.index("晚交") and "谈谈离任检查的意义" in html
 
 
-def test_marking_records_the_score_and_goes_to_the_next_answer(client, admin, essay_quiz):
+def test_marking_records_the_score_and_goes_to_the_next_answer(
+    admin_client, admin_user, essay_quiz
+):
     """Submitting a score marks the answer, re-totals the attempt and opens the next answer."""
     first = essay_attempt(essay_quiz, UserFactory(), "发现问题,及时纠正。", NOW)
     second = essay_attempt(essay_quiz, UserFactory(), "第二份答案", NOW + timedelta(hours=1))
     row = AttemptQuestion.objects.get(attempt=first, score__isnull=True)
-    page = client.get(reverse("quiz_marking:mark", args=(row.pk,))).content.decode()
+    page = admin_client.get(reverse("quiz_marking:mark", args=(row.pk,))).content.decode()
     assert (
         "要点一(5分)" in page and "发现问题、及时纠正。" in page and "发现问题,及时纠正。" in page
     )
-    response = client.post(
+    response = admin_client.post(
         reverse("quiz_marking:mark", args=(row.pk,)), {"score": "7.5", "comment": "要点基本齐全"}
     )
     following = AttemptQuestion.objects.get(attempt=second, score__isnull=True)
     assert response.url == reverse("quiz_marking:mark", args=(following.pk,))
     row.refresh_from_db()
-    assert (row.score, row.marked_by, row.marker_comment) == (Decimal("7.5"), admin, "要点基本齐全")
+    assert (row.score, row.marked_by, row.marker_comment) == (
+        Decimal("7.5"),
+        admin_user,
+        "要点基本齐全",
+    )
     first.refresh_from_db()  # the single-choice question was left unanswered: 0 + 7.5
     assert first.pending_marking is False and first.score == Decimal("7.5")
 
 
-def test_last_answer_returns_to_the_empty_queue(client, admin, essay_quiz):
+def test_last_answer_returns_to_the_empty_queue(admin_client, essay_quiz):
     """After the last answer the marker is sent back to the queue, which says it is empty."""
     attempt = essay_attempt(essay_quiz, UserFactory(), "答案", NOW)
     row = AttemptQuestion.objects.get(attempt=attempt, score__isnull=True)
-    response = client.post(
+    response = admin_client.post(
         reverse("quiz_marking:mark", args=(row.pk,)), {"score": "0"}, follow=True
     )
     assert response.redirect_chain[-1][0] == reverse("quiz_marking:queue")
     assert "目前没有待阅的答案" in response.content.decode()
 
 
-def test_score_outside_the_points_is_refused(client, admin, essay_quiz):
+def test_score_outside_the_points_is_refused(admin_client, essay_quiz):
     """A score above the question's points is a form error and nothing is saved."""
     attempt = essay_attempt(essay_quiz, UserFactory(), "答案", NOW)
     row = AttemptQuestion.objects.get(attempt=attempt, score__isnull=True)
-    response = client.post(reverse("quiz_marking:mark", args=(row.pk,)), {"score": "11"})
+    response = admin_client.post(reverse("quiz_marking:mark", args=(row.pk,)), {"score": "11"})
     assert response.status_code == 200
     assert response.context["form"].errors["score"] == ["得分不能超过本题分值 10 分。"]
     row.refresh_from_db()
     assert row.score is None and row.marked_by is None
 
 
-def test_marked_list_shows_who_marked_what(client, admin, essay_quiz):
+def test_marked_list_shows_who_marked_what(admin_client, essay_quiz):
     """The 已阅 list names the marker, the score and the comment."""
     marker = UserFactory(username="marker", first_name="阅卷老师")
     attempt = essay_attempt(essay_quiz, UserFactory(first_name="学员甲"), "答案", NOW)
@@ -345,7 +302,7 @@ def test_marked_list_shows_who_marked_what(client, admin, essay_quiz):
     services.mark_answer(
         row_id=row.pk, marker=marker, score=Decimal(6), comment="论述较简单", now=NOW
     )
-    html = client.get(reverse("quiz_marking:done")).content.decode()
+    html = admin_client.get(reverse("quiz_marking:done")).content.decode()
     assert "阅卷老师" in html and "学员甲" in html and "论述较简单" in html and "6 / 10" in html
 
 
@@ -366,10 +323,10 @@ def test_marking_and_statistics_need_attempt_permissions(client, essay_quiz):
         (("change_attempt",), 200, 200),
     ]
     for codenames, marking_status, stats_status in cases:
-        client.force_login(staff(*codenames))
+        client.force_login(staff_with(*codenames))
         assert {outcome(client.get(url)) for url in marking} == {marking_status}
         assert {outcome(client.get(url)) for url in stats} == {stats_status}
-    client.force_login(staff())
+    client.force_login(staff_with())
     assert outcome(client.post(marking[1], {"score": "1"})) == REFUSED
     row.refresh_from_db()
     assert row.score is None
@@ -387,31 +344,37 @@ def quiz_menu_labels(user) -> list[str]:
 def test_menu_shows_only_what_the_user_may_open():
     """测试管理 lists 测试/考试, 阅卷 and 成绩统计 only for users holding the matching permission."""
     assert quiz_menu_labels(UserFactory(is_superuser=True)) == ["测试/考试", "阅卷", "成绩统计"]
-    assert quiz_menu_labels(staff("view_attempt", "view_quiz")) == ["测试/考试", "成绩统计"]
-    assert quiz_menu_labels(staff("change_attempt")) == ["阅卷", "成绩统计"]
-    assert quiz_menu_labels(staff()) == []
+    assert quiz_menu_labels(staff_with("view_attempt", "view_quiz")) == ["测试/考试", "成绩统计"]
+    assert quiz_menu_labels(staff_with("change_attempt")) == ["阅卷", "成绩统计"]
+    assert quiz_menu_labels(staff_with()) == []
 
 
 # Statistics -----------------------------------------------------------------------------------
 
 
 @pytest.fixture
-def four_attempts(cat):
+def four_attempts(regulation_category):
     """The four papers of test_statistics' hand-computed example, on three questions."""
-    q1, q2, q3 = builders.single(cat, 1), builders.single(cat, 2), builders.single(cat, 3)
-    quiz = builders.quiz(pass_percent=Decimal(50))
+    q1, q2, q3 = (
+        factories.single(regulation_category, 1),
+        factories.single(regulation_category, 2),
+        factories.single(regulation_category, 3),
+    )
+    quiz = factories.quiz(pass_percent=Decimal(50))
     papers = [(2, 1, 4), (2, 0, 3), (0, 1, 1), (1, 0, 2)]
-    for n, ((a, b, c), learner) in enumerate(zip(papers, people(4), strict=True)):
+    for n, ((a, b, c), learner) in enumerate(zip(papers, factories.learners(4), strict=True)):
         rows = [(q1, str(a), "2"), (q2, str(b), "1"), (q3, str(c), "5")]
-        finished_attempt(quiz, learner, rows, minutes=n)
+        factories.finished_attempt(quiz, learner, rows, minutes=n)
     return quiz, (q1, q2, q3)
 
 
-def test_statistics_page_shows_summary_distribution_and_items(client, admin, four_attempts):
+def test_statistics_page_shows_summary_distribution_and_items(admin_client, four_attempts):
     """The page shows the hand-computed figures: totals 7, 5, 2, 3 of 8; facility; discrimination."""
     quiz, (q1, q2, q3) = four_attempts
-    finished_attempt(quiz, people(1)[0], [(q1, "2", "2"), (q2, None, "1")])  # pending
-    response = client.get(reverse("quiz_statistics:quiz", args=(quiz.pk,)))
+    factories.finished_attempt(
+        quiz, factories.learners(1)[0], [(q1, "2", "2"), (q2, None, "1")]
+    )  # pending
+    response = admin_client.get(reverse("quiz_statistics:quiz", args=(quiz.pk,)))
     summary = response.context["summary"]
     # 5 finished (one pending); average (7 + 5 + 2 + 3) / 4 = 4.25; percents 87.5, 62.5, 25,
     # 37.5 → mean 53.125; passed (≥ 50 %) 2 of 4 = 50 %.
@@ -424,28 +387,28 @@ def test_statistics_page_shows_summary_distribution_and_items(client, admin, fou
 
 
 def test_statistics_queries_do_not_grow_with_attempts(
-    client, admin, cat, django_assert_max_num_queries
+    admin_client, regulation_category, django_assert_max_num_queries
 ):
     """5 and 50 attempts (10 questions each) load with the same bounded number of queries."""
-    client.get(reverse("wagtailadmin_home"))  # the session remembers the password check
-    questions = builders.bank(cat, count=12)
-    quiz = builders.quiz()
+    admin_client.get(reverse("wagtailadmin_home"))  # the session remembers the password check
+    questions = factories.bank(regulation_category, count=12)
+    quiz = factories.quiz()
     rng = random.Random(4)
-    learners = people(50)
+    learners = factories.learners(50)
     for target in (5, 50):
         while (done := Attempt.objects.filter(quiz=quiz).count()) < target:
             drawn = rng.sample(questions, 10)
             scores = [(q, str(rng.randint(0, 1)), "1") for q in drawn]
-            finished_attempt(quiz, learners[done], scores)
+            factories.finished_attempt(quiz, learners[done], scores)
         with django_assert_max_num_queries(11):
-            response = client.get(reverse("quiz_statistics:quiz", args=(quiz.pk,)))
+            response = admin_client.get(reverse("quiz_statistics:quiz", args=(quiz.pk,)))
         assert response.context["summary"].attempts == target
 
 
-def test_excel_export_has_summary_and_item_sheets(client, admin, four_attempts):
+def test_excel_export_has_summary_and_item_sheets(admin_client, four_attempts):
     """The workbook has 概况 (figures and bands) and 题目分析 (one row per question)."""
     quiz, (q1, _, _) = four_attempts
-    response = client.get(reverse("quiz_statistics:export", args=(quiz.pk,)))
+    response = admin_client.get(reverse("quiz_statistics:export", args=(quiz.pk,)))
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     book = load_workbook(BytesIO(response.content))
     assert book.sheetnames == ["概况", "题目分析"]
@@ -458,10 +421,10 @@ def test_excel_export_has_summary_and_item_sheets(client, admin, four_attempts):
     assert rows[1][4] == pytest.approx(0.625) and rows[1][5] == pytest.approx(0.738549, abs=1e-5)
 
 
-def test_statistics_index_counts_finished_and_pending(client, admin, four_attempts):
+def test_statistics_index_counts_finished_and_pending(admin_client, four_attempts):
     """The 成绩统计 landing page lists each quiz with finished attempts and participants."""
     quiz, _ = four_attempts
-    response = client.get(reverse("quiz_statistics:index"))
+    response = admin_client.get(reverse("quiz_statistics:index"))
     listed = {q.pk: q for q in response.context["quizzes"]}
     assert (listed[quiz.pk].finished_count, listed[quiz.pk].participant_count) == (4, 4)
     assert reverse("quiz_statistics:quiz", args=(quiz.pk,)) in response.content.decode()

@@ -2,8 +2,8 @@ import pytest
 
 from content.models import RegulationPage
 from quizzes.models import Question
-from tests.factories import RegulationPageFactory
-from tests.quizzes import builders
+from tests.content.factories import RegulationPageFactory
+from tests.quizzes import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +22,7 @@ def revise(page: RegulationPage, number: int, body: str) -> None:
 
 def cited(page, number):
     article = page.articles.get(number=number)
-    return builders.single(builders.category("法规纪律"), number, source_article=article)
+    return factories.single(factories.category("法规纪律"), number, source_article=article)
 
 
 def test_rewording_a_cited_article_flags_its_questions():
@@ -74,7 +74,7 @@ def test_imported_questions_record_the_cited_wording():
     from tests.quizzes.test_excel import row, xlsx
 
     page = RegulationPageFactory(title="岗前培训规定", articles=ARTICLES)
-    builders.category("法规纪律/四项监督制度")
+    factories.category("法规纪律/四项监督制度")
     cells = row(题干="岗前培训至少多少学时?", 依据文件="岗前培训规定", 依据条目序号="1")
     assert import_questions(xlsx([cells])).ok
     revise(page, 2, "法规纪律内容不少于20%。")

@@ -11,31 +11,21 @@ from quizzes import services
 from quizzes.models import Attempt, AttemptQuestion, ExtraTime, Quiz, WrongAnswer
 from quizzes.services import QuizError
 from tests.factories import UserFactory
-from tests.quizzes import builders
-from tests.quizzes.builders import NOW
+from tests.quizzes import factories
+from tests.quizzes.factories import NOW
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def cat():
-    return builders.category("法规纪律/四项监督制度", regulation=True)
-
-
-@pytest.fixture
-def learner():
-    return UserFactory()
 
 
 def start(quiz, user, now=NOW):
     return services.start_attempt(quiz=quiz, user=user, now=now, rng=random.Random(5))
 
 
-def test_start_freezes_paper_with_deadline(cat, learner):
+def test_start_freezes_paper_with_deadline(regulation_category, learner):
     """Starting stores one row per question with points and option order, and the deadline."""
-    quiz = builders.quiz(time_limit_minutes=30)
-    builders.bank(cat, count=12)
-    builders.rule(quiz, count=10, points="2")
+    quiz = factories.quiz(time_limit_minutes=30)
+    factories.bank(regulation_category, count=12)
+    factories.rule(quiz, count=10, points="2")
     attempt = start(quiz, learner)
     rows = list(attempt.paper.all())
     assert [r.position for r in rows] == list(range(1, 11))
@@ -44,16 +34,18 @@ def test_start_freezes_paper_with_deadline(cat, learner):
     assert attempt.max_score == Decimal(20)
 
 
-def test_starting_again_resumes_the_same_attempt(cat, learner):
+def test_starting_again_resumes_the_same_attempt(regulation_category, learner):
     """A second start (reload, other device) resumes the unfinished attempt."""
-    quiz = builders.fixed(builders.quiz(), builders.bank(cat, count=3))
+    quiz = factories.fixed(factories.quiz(), factories.bank(regulation_category, count=3))
     first = start(quiz, learner)
     assert start(quiz, learner, NOW + timedelta(minutes=5)).pk == first.pk
 
 
-def test_deadline_adds_extra_time_and_stops_at_close(cat, learner):
+def test_deadline_adds_extra_time_and_stops_at_close(regulation_category, learner):
     """Personal extra time lengthens the deadline, but never past the close time."""
-    quiz = builders.fixed(builders.quiz(time_limit_minutes=30), builders.bank(cat, count=2))
+    quiz = factories.fixed(
+        factories.quiz(time_limit_minutes=30), factories.bank(regulation_category, count=2)
+    )
     ExtraTime.objects.create(quiz=quiz, user=learner, minutes=15)
     assert start(quiz, learner).deadline == NOW + timedelta(minutes=45)
     quiz.closes_at = NOW + timedelta(minutes=40)
@@ -64,24 +56,29 @@ def test_deadline_adds_extra_time_and_stops_at_close(cat, learner):
     assert start(quiz, other).deadline == NOW + timedelta(minutes=40)
 
 
-def test_attempt_limit_and_window_are_enforced(cat, learner):
+def test_attempt_limit_and_window_are_enforced(regulation_category, learner):
     """The attempt limit and the open/close window refuse a start with a Chinese message."""
-    quiz = builders.fixed(builders.quiz(attempt_limit=1), builders.bank(cat, count=2))
+    quiz = factories.fixed(
+        factories.quiz(attempt_limit=1), factories.bank(regulation_category, count=2)
+    )
     attempt = start(quiz, learner)
     services.finish_attempt(attempt_id=attempt.pk, now=NOW)
     with pytest.raises(QuizError, match="最多可作答 1 次"):
         start(quiz, learner)
-    later = builders.fixed(
-        builders.quiz(opens_at=NOW + timedelta(days=1)), builders.bank(cat, count=1)
+    later = factories.fixed(
+        factories.quiz(opens_at=NOW + timedelta(days=1)),
+        factories.bank(regulation_category, count=1),
     )
     with pytest.raises(QuizError, match="开放"):
         start(later, learner)
 
 
-def test_late_save_is_refused_after_grace(cat, learner, settings):
+def test_late_save_is_refused_after_grace(regulation_category, learner, settings):
     """A save after deadline + grace is refused; one inside the grace is kept."""
     settings.QUIZ_SAVE_GRACE_SECONDS = 60
-    quiz = builders.fixed(builders.quiz(time_limit_minutes=10), builders.bank(cat, count=2))
+    quiz = factories.fixed(
+        factories.quiz(time_limit_minutes=10), factories.bank(regulation_category, count=2)
+    )
     attempt = start(quiz, learner)
     late = attempt.deadline + timedelta(seconds=30)
     services.save_answer(attempt_id=attempt.pk, user=learner, position=1, response=0, now=late)
@@ -94,9 +91,9 @@ def test_late_save_is_refused_after_grace(cat, learner, settings):
     assert AttemptQuestion.objects.get(attempt=attempt, position=2).response is None
 
 
-def test_saved_option_is_stored_in_the_questions_own_order(cat, learner):
+def test_saved_option_is_stored_in_the_questions_own_order(regulation_category, learner):
     """The browser sends the shown position; the server stores the question's own index."""
-    quiz = builders.fixed(builders.quiz(), [builders.single(cat)])
+    quiz = factories.fixed(factories.quiz(), [factories.single(regulation_category)])
     attempt = start(quiz, learner)
     row = attempt.paper.get()
     shown_right = row.option_order.index(1)  # where the right option was shown
@@ -108,9 +105,9 @@ def test_saved_option_is_stored_in_the_questions_own_order(cat, learner):
     assert finished.score == Decimal(2) and finished.passed
 
 
-def test_someone_elses_attempt_cannot_be_saved(cat, learner):
+def test_someone_elses_attempt_cannot_be_saved(regulation_category, learner):
     """Saving into another person's attempt is refused."""
-    quiz = builders.fixed(builders.quiz(), builders.bank(cat, count=1))
+    quiz = factories.fixed(factories.quiz(), factories.bank(regulation_category, count=1))
     attempt = start(quiz, learner)
     with pytest.raises(QuizError):
         services.save_answer(
@@ -118,9 +115,11 @@ def test_someone_elses_attempt_cannot_be_saved(cat, learner):
         )
 
 
-def test_overdue_attempt_is_finished_with_saved_answers(cat, learner):
+def test_overdue_attempt_is_finished_with_saved_answers(regulation_category, learner):
     """The periodic finaliser grades an overdue attempt with the answers it has."""
-    quiz = builders.fixed(builders.quiz(time_limit_minutes=10), builders.bank(cat, count=2))
+    quiz = factories.fixed(
+        factories.quiz(time_limit_minutes=10), factories.bank(regulation_category, count=2)
+    )
     attempt = start(quiz, learner)
     right = attempt.paper.get(position=1).option_order.index(1)
     services.save_answer(attempt_id=attempt.pk, user=learner, position=1, response=right, now=NOW)
@@ -131,18 +130,20 @@ def test_overdue_attempt_is_finished_with_saved_answers(cat, learner):
     assert attempt.score == Decimal(2) and attempt.finished_at == attempt.deadline
 
 
-def test_overdue_attempt_is_finished_on_next_access(cat, learner):
+def test_overdue_attempt_is_finished_on_next_access(regulation_category, learner):
     """Coming back after the deadline finishes the attempt instead of resuming it."""
-    quiz = builders.fixed(builders.quiz(time_limit_minutes=10), builders.bank(cat, count=2))
+    quiz = factories.fixed(
+        factories.quiz(time_limit_minutes=10), factories.bank(regulation_category, count=2)
+    )
     attempt = start(quiz, learner)
     again = start(quiz, learner, attempt.deadline + timedelta(minutes=5))
     attempt.refresh_from_db()
     assert attempt.is_finished and again.pk != attempt.pk and again.number == 2
 
 
-def test_double_finish_changes_nothing(cat, learner):
+def test_double_finish_changes_nothing(regulation_category, learner):
     """Finishing twice returns the same result and grades once."""
-    quiz = builders.fixed(builders.quiz(), builders.bank(cat, count=2))
+    quiz = factories.fixed(factories.quiz(), factories.bank(regulation_category, count=2))
     attempt = start(quiz, learner)
     first = services.finish_attempt(attempt_id=attempt.pk, now=NOW)
     second = services.finish_attempt(attempt_id=attempt.pk, now=NOW + timedelta(minutes=3))
@@ -150,9 +151,9 @@ def test_double_finish_changes_nothing(cat, learner):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_simultaneous_submits_leave_one_result(cat, learner):
+def test_two_simultaneous_submits_leave_one_result(regulation_category, learner):
     """Two threads finishing the same attempt at once leave exactly one consistent result."""
-    quiz = builders.fixed(builders.quiz(), builders.bank(cat, count=3))
+    quiz = factories.fixed(factories.quiz(), factories.bank(regulation_category, count=3))
     attempt = start(quiz, learner)
     results, barrier = [], threading.Barrier(2)
 
@@ -172,19 +173,20 @@ def test_two_simultaneous_submits_leave_one_result(cat, learner):
     assert Attempt.objects.get(pk=attempt.pk).finished_at == results[0].finished_at
 
 
-def test_save_after_finish_is_refused(cat, learner):
+def test_save_after_finish_is_refused(regulation_category, learner):
     """Once finished (e.g. in another tab), a save is refused and the result stays."""
-    quiz = builders.fixed(builders.quiz(), builders.bank(cat, count=1))
+    quiz = factories.fixed(factories.quiz(), factories.bank(regulation_category, count=1))
     attempt = start(quiz, learner)
     services.finish_attempt(attempt_id=attempt.pk, now=NOW)
     with pytest.raises(QuizError, match="已交卷"):
         services.save_answer(attempt_id=attempt.pk, user=learner, position=1, response=1, now=NOW)
 
 
-def test_all_types_graded_and_essay_marked(cat, learner):
+def test_all_types_graded_and_essay_marked(regulation_category, learner):
     """Objective types are graded at once; the essay waits, and marking completes the score."""
-    quiz = builders.fixed(
-        builders.quiz(shuffle_questions=False, shuffle_options=False), builders.one_of_each(cat)
+    quiz = factories.fixed(
+        factories.quiz(shuffle_questions=False, shuffle_options=False),
+        factories.one_of_each(regulation_category),
     )
     attempt = start(quiz, learner)
     for position, response in [
@@ -209,9 +211,9 @@ def test_all_types_graded_and_essay_marked(cat, learner):
     assert essay.marked_by == marker and essay.marker_comment == "要点不全"
 
 
-def test_marking_refuses_score_above_points(cat, learner):
+def test_marking_refuses_score_above_points(regulation_category, learner):
     """A marker cannot give more than the question is worth."""
-    quiz = builders.fixed(builders.quiz(), [builders.one_of_each(cat)[4]])
+    quiz = factories.fixed(factories.quiz(), [factories.one_of_each(regulation_category)[4]])
     attempt = start(quiz, learner)
     services.finish_attempt(attempt_id=attempt.pk, now=NOW)
     with pytest.raises(QuizError, match="得分应在"):
@@ -220,9 +222,9 @@ def test_marking_refuses_score_above_points(cat, learner):
         )
 
 
-def test_wrong_answers_enter_the_book_and_leave_after_two_right(cat, learner):
+def test_wrong_answers_enter_the_book_and_leave_after_two_right(regulation_category, learner):
     """A wrong answer enters the wrong-answer book; two right answers in a row clear it."""
-    question = builders.single(cat)
+    question = factories.single(regulation_category)
     services.answer_practice(user=learner, question=question, response=0, now=NOW)
     entry = WrongAnswer.objects.get(user=learner, question=question)
     assert entry.is_open and entry.wrong_count == 1
@@ -234,22 +236,23 @@ def test_wrong_answers_enter_the_book_and_leave_after_two_right(cat, learner):
 
 def test_regulation_share_holds_for_started_papers(learner):
     """A paper drawn for a real quiz meets its minimum regulation share of points."""
-    regulation = builders.category("法规纪律/干部人事纪律", regulation=True)
-    other = builders.category("工作实务")
-    builders.bank(regulation, count=3)
+    regulation = factories.category("法规纪律/干部人事纪律", regulation=True)
+    other = factories.category("工作实务")
+    factories.bank(regulation, count=3)
     for n in range(30):
-        builders.single(other, 100 + n)
-    quiz = builders.quiz(min_regulation_share=Decimal("0.15"))
-    builders.rule(quiz, count=20)
+        factories.single(other, 100 + n)
+    quiz = factories.quiz(min_regulation_share=Decimal("0.15"))
+    factories.rule(quiz, count=20)
     attempt = start(quiz, learner)
     share = sum(r.points for r in attempt.paper.all() if r.is_regulation) / attempt.max_score
     assert share >= Decimal("0.15")
 
 
-def test_practice_quiz_has_no_deadline(cat, learner):
+def test_practice_quiz_has_no_deadline(regulation_category, learner):
     """A practice quiz is untimed."""
-    quiz = builders.fixed(
-        builders.quiz(mode=Quiz.Mode.PRACTICE, time_limit_minutes=None), builders.bank(cat, count=1)
+    quiz = factories.fixed(
+        factories.quiz(mode=Quiz.Mode.PRACTICE, time_limit_minutes=None),
+        factories.bank(regulation_category, count=1),
     )
     assert start(quiz, learner).deadline is None
 
@@ -260,14 +263,14 @@ def _start_queries(quiz, user) -> int:
     return len(queries)
 
 
-def test_starting_costs_the_same_queries_for_any_paper_size(cat):
+def test_starting_costs_the_same_queries_for_any_paper_size(regulation_category):
     """Drawing and freezing a paper takes the same number of queries for 5 or 60 questions."""
-    small_bank, large_bank = builders.category("甲"), builders.category("乙")
-    builders.bank(small_bank, count=8)
+    small_bank, large_bank = factories.category("甲"), factories.category("乙")
+    factories.bank(small_bank, count=8)
     for n in range(80):
-        builders.single(large_bank, 1000 + n)
-    small, large = builders.quiz(), builders.quiz()
-    builders.rule(small, count=5, cat=small_bank)
-    builders.rule(large, count=60, cat=large_bank)
+        factories.single(large_bank, 1000 + n)
+    small, large = factories.quiz(), factories.quiz()
+    factories.rule(small, count=5, cat=small_bank)
+    factories.rule(large, count=60, cat=large_bank)
     _start_queries(small, UserFactory())  # warm per-process caches
     assert _start_queries(small, UserFactory()) == _start_queries(large, UserFactory())

@@ -12,20 +12,11 @@ from django.utils import timezone
 
 from quizzes import services
 from quizzes.models import FillBlankQuestion, Quiz
-from tests.factories import RegulationPageFactory, UserFactory
-from tests.quizzes import builders
+from tests.content.factories import RegulationPageFactory
+from tests.factories import UserFactory
+from tests.quizzes import factories
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def cat():
-    return builders.category("法规纪律/四项监督制度", regulation=True)
-
-
-@pytest.fixture
-def learner():
-    return UserFactory()
 
 
 @pytest.fixture
@@ -48,14 +39,14 @@ def post_json(client, url, payload):
     return client.post(url, json.dumps(payload), content_type="application/json")
 
 
-def test_attempt_page_reveals_no_key_or_explanation(logged_in, learner, cat):
+def test_attempt_page_reveals_no_key_or_explanation(logged_in, learner, regulation_category):
     """Before finishing, neither the page nor the save API carries a key or an explanation."""
     secret = FillBlankQuestion.objects.create(
         stem="填空:到会不足____的不得研究干部任免。", blanks=[["三分之二号答案"]],
-        explanation="独特解析文字甲乙丙", category=cat, status="published",
+        explanation="独特解析文字甲乙丙", category=regulation_category, status="published",
     )  # fmt: skip
-    questions = [*builders.one_of_each(cat), secret]
-    attempt = begin(builders.fixed(builders.quiz(), questions), learner)
+    questions = [*factories.one_of_each(regulation_category), secret]
+    attempt = begin(factories.fixed(factories.quiz(), questions), learner)
     html = logged_in.get(reverse("quizzes:attempt", args=(attempt.pk,))).content.decode()
     reply = post_json(logged_in, save_url(attempt), {"position": 1, "response": 0}).content.decode()
     for text in (
@@ -69,9 +60,13 @@ def test_attempt_page_reveals_no_key_or_explanation(logged_in, learner, cat):
         assert text not in html and text not in reply
 
 
-def _attempt_page_queries(client, user, cat, size):
-    quiz = builders.fixed(
-        builders.quiz(), [*builders.one_of_each(cat), *builders.bank(cat, count=size)]
+def _attempt_page_queries(client, user, regulation_category, size):
+    quiz = factories.fixed(
+        factories.quiz(),
+        [
+            *factories.one_of_each(regulation_category),
+            *factories.bank(regulation_category, count=size),
+        ],
     )
     attempt = begin(quiz, user)
     client.force_login(user)
@@ -82,22 +77,22 @@ def _attempt_page_queries(client, user, cat, size):
     return len(queries)
 
 
-def test_attempt_page_queries_do_not_grow_with_paper_size(client, cat):
+def test_attempt_page_queries_do_not_grow_with_paper_size(client, regulation_category):
     """The attempt page costs the same queries for 6 or 46 questions."""
-    small = _attempt_page_queries(client, UserFactory(), cat, 1)
-    large = _attempt_page_queries(client, UserFactory(), builders.category("工作实务"), 41)
+    small = _attempt_page_queries(client, UserFactory(), regulation_category, 1)
+    large = _attempt_page_queries(client, UserFactory(), factories.category("工作实务"), 41)
     assert small == large
     assert small <= 20
 
 
-def _result_queries(client, user, cat, size):
+def _result_queries(client, user, regulation_category, size):
     regulation = RegulationPageFactory(articles=[("岗前培训", "至少8个学时。")])
     article = regulation.articles.get()
-    questions = builders.bank(cat, count=size)
+    questions = factories.bank(regulation_category, count=size)
     for question in questions:
         question.source_article = article
         question.save()
-    attempt = begin(builders.fixed(builders.quiz(), questions), user)
+    attempt = begin(factories.fixed(factories.quiz(), questions), user)
     services.finish_attempt(attempt_id=attempt.pk, now=timezone.now())
     url = reverse("quizzes:result", args=(attempt.pk,))
     client.get(url)  # warm the per-process caches
@@ -107,20 +102,23 @@ def _result_queries(client, user, cat, size):
     return len(queries)
 
 
-def test_result_page_queries_do_not_grow_with_paper_size(client, cat):
+def test_result_page_queries_do_not_grow_with_paper_size(client, regulation_category):
     """The result page with citations costs the same queries for 3 or 30 questions."""
     first, second = UserFactory(), UserFactory()
     client.force_login(first)
-    small = _result_queries(client, first, cat, 3)
+    small = _result_queries(client, first, regulation_category, 3)
     client.force_login(second)
-    large = _result_queries(client, second, builders.category("工作实务"), 30)
+    large = _result_queries(client, second, factories.category("工作实务"), 30)
     assert small == large
 
 
-def test_save_api_saves_and_reports_remaining_time(logged_in, learner, cat):
+def test_save_api_saves_and_reports_remaining_time(logged_in, learner, regulation_category):
     """The save API stores the answer and returns the server's remaining seconds."""
     attempt = begin(
-        builders.fixed(builders.quiz(time_limit_minutes=30), builders.bank(cat, count=2)), learner
+        factories.fixed(
+            factories.quiz(time_limit_minutes=30), factories.bank(regulation_category, count=2)
+        ),
+        learner,
     )
     data = post_json(
         logged_in, save_url(attempt), {"position": 2, "response": 1, "flagged": True}
@@ -130,11 +128,13 @@ def test_save_api_saves_and_reports_remaining_time(logged_in, learner, cat):
     assert row.flagged and row.response == row.option_order[1]
 
 
-def test_save_api_refuses_late_answers_with_a_message(logged_in, learner, cat):
+def test_save_api_refuses_late_answers_with_a_message(logged_in, learner, regulation_category):
     """A save long after the deadline is refused (409) with a Chinese message."""
     past = timezone.now() - timedelta(hours=2)
     attempt = begin(
-        builders.fixed(builders.quiz(time_limit_minutes=10), builders.bank(cat, count=1)),
+        factories.fixed(
+            factories.quiz(time_limit_minutes=10), factories.bank(regulation_category, count=1)
+        ),
         learner,
         past,
     )
@@ -142,17 +142,22 @@ def test_save_api_refuses_late_answers_with_a_message(logged_in, learner, cat):
     assert reply.status_code == 409 and "作答时间已到" in reply.json()["error"]
 
 
-def test_save_api_needs_csrf_token(learner, cat):
+def test_save_api_needs_csrf_token(learner, regulation_category):
     """The save API refuses a POST without a CSRF token."""
-    attempt = begin(builders.fixed(builders.quiz(), builders.bank(cat, count=1)), learner)
+    attempt = begin(
+        factories.fixed(factories.quiz(), factories.bank(regulation_category, count=1)), learner
+    )
     strict = Client(enforce_csrf_checks=True)
     strict.force_login(learner)
     assert post_json(strict, save_url(attempt), {"position": 1, "response": 0}).status_code == 403
 
 
-def test_other_peoples_attempts_are_not_found(logged_in, cat):
+def test_other_peoples_attempts_are_not_found(logged_in, regulation_category):
     """A learner cannot open, save into or finish someone else's attempt."""
-    attempt = begin(builders.fixed(builders.quiz(), builders.bank(cat, count=1)), UserFactory())
+    attempt = begin(
+        factories.fixed(factories.quiz(), factories.bank(regulation_category, count=1)),
+        UserFactory(),
+    )
     assert logged_in.get(reverse("quizzes:attempt", args=(attempt.pk,))).status_code == 404
     assert logged_in.get(reverse("quizzes:result", args=(attempt.pk,))).status_code == 404
     assert (
@@ -161,20 +166,20 @@ def test_other_peoples_attempts_are_not_found(logged_in, cat):
     assert logged_in.post(reverse("quizzes:finish", args=(attempt.pk,))).status_code == 404
 
 
-def test_quiz_pages_need_login(client, cat):
+def test_quiz_pages_need_login(client, regulation_category):
     """Anonymous visitors are sent to the login page."""
-    quiz = builders.fixed(builders.quiz(), builders.bank(cat, count=1))
+    quiz = factories.fixed(factories.quiz(), factories.bank(regulation_category, count=1))
     for url in (reverse("quizzes:list"), reverse("quizzes:detail", args=(quiz.slug,))):
         response = client.get(url)
         assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
 
-def test_exam_review_waits_until_the_exam_closes(logged_in, learner, cat):
+def test_exam_review_waits_until_the_exam_closes(logged_in, learner, regulation_category):
     """An exam's result shows the score but no answers or explanations until it closes."""
     now = timezone.now()
-    exam = builders.fixed(
-        builders.quiz(mode=Quiz.Mode.EXAM, closes_at=now + timedelta(days=1)),
-        builders.bank(cat, count=2),
+    exam = factories.fixed(
+        factories.quiz(mode=Quiz.Mode.EXAM, closes_at=now + timedelta(days=1)),
+        factories.bank(regulation_category, count=2),
     )
     attempt = begin(exam, learner)
     logged_in.post(reverse("quizzes:finish", args=(attempt.pk,)))
@@ -185,9 +190,11 @@ def test_exam_review_waits_until_the_exam_closes(logged_in, learner, cat):
     assert "解析0" in html or "解析1" in html
 
 
-def test_self_test_flow_start_finish_and_review(logged_in, learner, cat):
+def test_self_test_flow_start_finish_and_review(logged_in, learner, regulation_category):
     """Start, answer, finish: the result shows score, verdict and each explanation."""
-    quiz = builders.fixed(builders.quiz(shuffle_options=False), [builders.single(cat, 7)])
+    quiz = factories.fixed(
+        factories.quiz(shuffle_options=False), [factories.single(regulation_category, 7)]
+    )
     response = logged_in.post(reverse("quizzes:start", args=(quiz.slug,)))
     attempt = learner.attempts.get()
     assert response["Location"] == reverse("quizzes:attempt", args=(attempt.pk,))
@@ -197,11 +204,13 @@ def test_self_test_flow_start_finish_and_review(logged_in, learner, cat):
     assert "合格" in html and "解析7" in html and "2 / 2" in html
 
 
-def test_overdue_attempt_page_redirects_to_result(logged_in, learner, cat):
+def test_overdue_attempt_page_redirects_to_result(logged_in, learner, regulation_category):
     """Opening an attempt after its deadline finishes it and shows the result."""
     past = timezone.now() - timedelta(hours=1)
     attempt = begin(
-        builders.fixed(builders.quiz(time_limit_minutes=5), builders.bank(cat, count=1)),
+        factories.fixed(
+            factories.quiz(time_limit_minutes=5), factories.bank(regulation_category, count=1)
+        ),
         learner,
         past,
     )
