@@ -278,8 +278,10 @@ def item_status(
     return _offline_status(item, facts.attendance.get(item.pk))
 
 
-def programme_start(programme: Programme) -> datetime.datetime:
+def programme_start(programme: Programme) -> datetime.datetime | None:
     """The first moment of the programme's first day (Asia/Shanghai): attempts count from it."""
+    if programme.starts_on is None:
+        return None
     start = datetime.datetime.combine(programme.starts_on, datetime.time.min)
     return timezone.make_aware(start, timezone.get_default_timezone())
 

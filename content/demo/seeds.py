@@ -109,12 +109,11 @@ def clean_001(text: str) -> str:
 
 
 def clean_002(text: str) -> str:
-    """Drop the hosting site's title, date line and disclaimer; write the names the source
-    left out as ``××`` instead of its stray ``**``."""
+    """Drop the hosting site's title, date line and disclaimer."""
     lines = [line for line in text.splitlines() if line.strip()]
     body = [line for line in lines if not line.startswith(("时间:", "导语:"))]
     title = body[0].strip()
-    return "\n".join(line for line in body if line.strip() != title).replace("**", "××")
+    return "\n".join(line for line in body if line.strip() != title)
 
 
 def clean_004(text: str) -> str:
@@ -164,8 +163,10 @@ REPORT_HEADING_ENDINGS = (
 
 
 def anonymize(text: str) -> str:
-    """The documents blank out place names with XXX / ** ; read them as 某市 / 某县."""
-    return text.replace("XXX", "某市").replace("XX市", "某市").replace("**县", "某县")
+    """The documents blank out place names with XXX / ** ; read them as 某市 / 某县, and any other
+    blanked word (a year, say) as ××, never as stray asterisks."""
+    text = text.replace("XXX", "某市").replace("XX市", "某市").replace("**县", "某县")
+    return text.replace("**", "××")
 
 
 def parse_regulation(text: str) -> ParsedDocument:

@@ -126,12 +126,13 @@ def platform_admin(user):
 
 
 def programme(*, units=(), ranks=(), **fields) -> Programme:
-    """A published programme running from 30 days before to 30 days after the real date."""
+    """A published programme running from before the fixed March moments (attempts there count)
+    to 30 days after the real date (pages read the real clock)."""
     n = next(_numbers)
     defaults = dict(
         title=f"专题培训班{n}",
         slug=f"programme-{n}",
-        starts_on=REAL_TODAY - datetime.timedelta(days=30),
+        starts_on=min(on(1, month=2), REAL_TODAY - datetime.timedelta(days=30)),
         ends_on=REAL_TODAY + datetime.timedelta(days=30),
         required_hours=Decimal("1"),
         is_published=True,

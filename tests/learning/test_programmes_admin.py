@@ -31,6 +31,7 @@ def programme_post(**overrides):
         "starts_on": "2026-03-01",
         "ends_on": "2099-12-31",
         "required_hours": "2.0",
+        "required_regulation_hours": "0",
         "is_published": "on",
         "auto_enrol": "on",
         "items": inline_formset(

@@ -119,9 +119,10 @@ def test_own_figures_per_unit_match_the_hand_count(world):
     )  # fmt: skip
     # A directly: b1 (1.5 学时, in-progress attempt = active) and b2 (nothing before 03-21).
     assert rows["A"][0] == Figures(enrolled=2, active=1, lesson_tenths=15)
-    # B: c1 active by attendance (1.5 学时) and a pending attempt: took, not passed, no score.
+    # B: c1 active by attendance (1.5 学时) and an attempt waiting for marking: took, 待阅卷,
+    # neither passed nor failed, no score.
     assert rows["B"][0] == Figures(
-        enrolled=1, active=1, offline_hours=Decimal("1.5"), took=1, passed=0
+        enrolled=1, active=1, offline_hours=Decimal("1.5"), took=1, passed=0, pending=1
     )
     assert rows["C"][0] == Figures()  # nobody sits directly in 市
 
@@ -143,9 +144,11 @@ def test_rolled_up_rates_match_the_hand_count(world):
     assert city.completion_rate == pct(1, 6)
     assert city.average_hours == Decimal("7.5") / 6  # 4.0 lesson + 2 + 1.5 offline
     assert city.exam_rate == Decimal(50)  # 3 / 6
-    assert city.pass_rate == pct(2, 3)  # c1 took but is still waiting for marking
+    # c1 took the exam but waits for marking (待阅卷): counted in neither 合格 nor 未合格.
+    assert (city.passed, city.failed, city.pending) == (2, 0, 1)
+    assert city.pass_rate == Decimal(100)  # 2 passed / 2 marked
     assert city.average_score == Decimal(75)  # c1 has no mark yet: (80 + 70) / 2
-    assert rows["B"][1].pass_rate == Decimal(0) and rows["B"][1].average_score is None
+    assert rows["B"][1].pass_rate is None and rows["B"][1].average_score is None
 
 
 def test_rows_follow_the_tree_with_levels(world):
@@ -227,17 +230,17 @@ def test_another_tree_does_not_leak_into_a_root_report(world):
     assert (province.summary.enrolled, province.summary.lesson_tenths) == (1, 3)
 
 
-def test_person_figures_of_people_who_have_not_finished(world):
-    """Hours and exam results per person, for the name list."""
+def test_person_figures_of_everyone_counted(world):
+    """Hours and exam results per person counted in the report, for the name lists."""
     scope = ReportScope(world["programme"], world["root"], AS_OF)
     people = world["people"]
     figures = reports.person_figures(scope)
-    assert set(figures) == {people[n].pk for n in ("a2", "a3", "b1", "b2", "c1")}
+    assert set(figures) == {people[n].pk for n in ("a1", "a2", "a3", "b1", "b2", "c1")}
     assert figures[people["a2"].pk] == reports.PersonFigures(
         hours=Decimal("0.5"), took=True, passed=True, percent=Decimal(70)
     )
     assert figures[people["b1"].pk].hours == Decimal("1.5")
-    assert figures[people["c1"].pk].exam_status == "未合格"
+    assert figures[people["c1"].pk].exam_status == "待阅卷"  # neither 合格 nor 未合格
     assert figures[people["a3"].pk].exam_status == "未参加"
     names = [e.user.username for e in reports.unfinished_enrollments(scope)]
     assert names == ["c1", "b1", "b2", "a2", "a3"]  # by unit path (乙区 first), then username
@@ -381,8 +384,8 @@ def test_page_shows_figures_chart_and_unfinished_people(client, world, area_admi
     html = response.content.decode()
     assert "60.0%" in html and "20.0%" in html and "1.2" in html  # 甲区 rolled up
     assert "width: 33.3%" in html  # 甲区组织部: 1 of 3 completed
-    assert "未完成人员名单" in html and "学员a2" in html and "学员b2" in html
-    assert "学员a1" not in html.split("未完成人员名单")[1]  # completed
+    assert "未完成人员" in html and "学员a2" in html and "学员b2" in html
+    assert "学员a1" not in html.split('id="people-title"')[1]  # completed
     assert "学员c1" not in html  # 乙区 is not theirs
     assert response.context["page"].paginator.count == 4
 
@@ -428,7 +431,8 @@ def test_excel_export_has_figures_and_the_name_list(client, world):
     assert area_a[header.index("参学率")] == pytest.approx(0.6)
     assert area_a[header.index("人均学时")] == pytest.approx(1.2)
     assert sheet.cell(row=7, column=1).alignment.indent == 2  # 甲区组织部, two levels down
-    names = list(book["名单"].iter_rows(min_row=2, values_only=True))
+    assert book["名单"]["A1"].value == "未完成人员"  # the name list the page showed
+    names = list(book["名单"].iter_rows(min_row=3, values_only=True))
     assert [row[2] for row in names] == ["c1", "b1", "b2", "a2", "a3"]
     assert names[1][6] == pytest.approx(1.5)
 

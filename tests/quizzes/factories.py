@@ -179,7 +179,7 @@ def quiz(**kwargs) -> Quiz:
         mode=Quiz.Mode.SELF_TEST,
         time_limit_minutes=30,
         is_published=True,
-        min_regulation_share=Decimal("0"),
+        min_regulation_percent=Decimal("0"),
     )
     return Quiz.objects.create(**{**defaults, **kwargs})
 

@@ -90,7 +90,7 @@ def test_template_has_the_header_row_and_a_help_sheet():
     workbook = load_workbook(BytesIO(build_template()))
     assert workbook.sheetnames == ["题目", "填写说明"]
     assert [cell.value for cell in workbook["题目"][1]] == HEADERS
-    assert HEADERS[:3] == ["题型", "题干", "选项A"] and HEADERS[-1] == "状态"
+    assert HEADERS[:3] == ["题型", "题干", "选项A"] and HEADERS[-2:] == ["状态", "同题组"]
     help_text = " ".join(str(c.value) for r in workbook["填写说明"].iter_rows() for c in r)
     for phrase in ("ACD", "正确", "|", "法规纪律/四项监督制度", "、", "草稿"):
         assert phrase in help_text
@@ -323,8 +323,8 @@ def test_wrong_missing_and_extra_header_columns_are_named():
     result = import_questions(xlsx([row()], header=header))
     assert [(e.row, e.column, e.message) for e in result.errors] == [
         (1, "C", "表头应为“选项A”,实际为“选项1”"),
-        (1, "R", "缺少表头“状态”"),
-        (1, "S", "多余的列“备注”,请按模板删除"),
+        (1, "S", "缺少表头“同题组”"),
+        (1, "T", "多余的列“备注”,请按模板删除"),
     ]
 
 

@@ -48,7 +48,7 @@ def quiz_form(**overrides) -> dict:
         "pass_percent": "60",
         "shuffle_questions": "on",
         "shuffle_options": "on",
-        "min_regulation_share": "0",
+        "min_regulation_percent": "0",
         "multiple_rule": Quiz.MultipleRule.PARTIAL,
         "is_published": "on",
         "fixed_questions": inline_formset([]),
@@ -120,7 +120,7 @@ def test_regulation_share_shortfall_is_refused(
     factories.bank(non_regulation_category, count=10)
     factories.single(regulation_category, 99)
     data = quiz_form(
-        min_regulation_share="0.5",
+        min_regulation_percent="50",
         draw_rules=inline_formset([rule_data(8, "1", non_regulation_category), rule_data(2, "1")]),
     )
     response = admin_client.post(reverse("admin_quizzes:add"), data)

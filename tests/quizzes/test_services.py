@@ -241,7 +241,7 @@ def test_regulation_share_holds_for_started_papers(learner):
     factories.bank(regulation, count=3)
     for n in range(30):
         factories.single(other, 100 + n)
-    quiz = factories.quiz(min_regulation_share=Decimal("0.15"))
+    quiz = factories.quiz(min_regulation_percent=Decimal("15"))
     factories.rule(quiz, count=20)
     attempt = start(quiz, learner)
     share = sum(r.points for r in attempt.paper.all() if r.is_regulation) / attempt.max_score
