@@ -1,4 +1,4 @@
-"""The five source documents as the demo site presents them: title, page type and metadata.
+"""The five source documents as the demo site presents them: page type, title and metadata.
 
 The text itself is read from the seeds folder at load time (see ``seeds.py``).
 """
@@ -14,9 +14,13 @@ from content.demo import seeds
 class SeedDocument:
     prefix: str
     slug: str
-    title: str
     page_type: str  # "regulation" or "material"
     clean: Callable[[str], str]
+    # Where the document states its own title, the page takes it from there; ``title`` is for
+    # the documents that do not (a notice's text starts at its addressees, a news item's at
+    # its lead).
+    title_in_text: Callable[[str], str] | None = None
+    title: str = ""
     issuer: str = ""
     issued_on: datetime.date | None = None
     status: str = "current"
@@ -48,7 +52,7 @@ DOCUMENTS = (
     SeedDocument(
         prefix="001",
         slug="tigao-xuanren-yongren-gongxindu",
-        title="提高选人用人公信度的实施意见",
+        title_in_text=seeds.title_001,
         page_type="regulation",
         clean=seeds.clean_001,
         issuer="中共某市委",
@@ -60,7 +64,7 @@ DOCUMENTS = (
     SeedDocument(
         prefix="002",
         slug="youxiao-jiandu-xianwei-shuji-yongren",
-        title="有效监督县委书记用人方案",
+        title_in_text=seeds.title_002,
         page_type="regulation",
         clean=seeds.clean_002,
         issuer="中共某县委",
@@ -83,7 +87,7 @@ DOCUMENTS = (
     SeedDocument(
         prefix="004",
         slug="quanguocheng-jiandu-diaoyan-baogao",
-        title="干部选拔任用工作全过程监督专题调研报告",
+        title_in_text=seeds.title_004,
         page_type="material",
         clean=seeds.clean_004,
         issuer="中共某市委组织部",

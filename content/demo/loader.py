@@ -94,15 +94,16 @@ def _ensure_document(parent: Page, doc: SeedDocument, raw: str) -> tuple[Page, b
     if existing:
         return existing, False
     text = seeds.anonymize(doc.clean(raw))
+    title = doc.title_in_text(raw) if doc.title_in_text else doc.title
     if doc.page_type == "regulation":
-        return _publish(parent, _regulation_page(doc, text)), True
-    return _publish(parent, _material_page(doc, text)), True
+        return _publish(parent, _regulation_page(doc, title, text)), True
+    return _publish(parent, _material_page(doc, title, text)), True
 
 
-def _regulation_page(doc: SeedDocument, text: str) -> RegulationPage:
+def _regulation_page(doc: SeedDocument, title: str, text: str) -> RegulationPage:
     parsed = seeds.parse_regulation(text)
     return RegulationPage(
-        title=doc.title,
+        title=title,
         slug=doc.slug,
         issuer=doc.issuer,
         issued_on=doc.issued_on,
@@ -126,10 +127,10 @@ def _regulation_page(doc: SeedDocument, text: str) -> RegulationPage:
     )
 
 
-def _material_page(doc: SeedDocument, text: str) -> StudyMaterialPage:
+def _material_page(doc: SeedDocument, title: str, text: str) -> StudyMaterialPage:
     blocks = seeds.parse_report(text)[1] if doc.prefix == "004" else seeds.parse_news(text)
     return StudyMaterialPage(
-        title=doc.title,
+        title=title,
         slug=doc.slug,
         kind=doc.kind,
         source=doc.issuer,

@@ -95,25 +95,47 @@ def compact(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-def clean_001(text: str) -> str:
-    """Drop the download site's boilerplate and fix the faulty character conversion."""
-    lines = text.splitlines()
+def _title_index_001(lines: list[str]) -> int:
+    """Index of 001's title line: after the download site's boilerplate and its stray words."""
     start = next(i for i, line in enumerate(lines) if line.startswith("网站客服")) + 1
     while start < len(lines) and len(lines[start].strip()) <= 4:
-        start += 1  # the column of stray words under the boilerplate
-    start += 1  # the title line: it becomes the page title
-    body = "\n".join(lines[start:])
+        start += 1
+    return start
+
+
+def title_001(text: str) -> str:
+    lines = text.splitlines()
+    return lines[_title_index_001(lines)].strip()
+
+
+def clean_001(text: str) -> str:
+    """Drop the download site's boilerplate and the title line (it becomes the page title), and
+    fix the faulty character conversion."""
+    lines = text.splitlines()
+    body = "\n".join(lines[_title_index_001(lines) + 1 :])
     for wrong, right in CONVERSION_FIXES.items():
         body = body.replace(wrong, right)
     return re.sub(r"(?<!\d)20\d{4}年", "××年", body)
 
 
+def title_002(text: str) -> str:
+    return next(line.strip() for line in text.splitlines() if line.strip())
+
+
 def clean_002(text: str) -> str:
-    """Drop the hosting site's title, date line and disclaimer."""
+    """Drop the hosting site's title lines (the page has the title), date line and disclaimer."""
+    title = title_002(text)
     lines = [line for line in text.splitlines() if line.strip()]
     body = [line for line in lines if not line.startswith(("时间:", "导语:"))]
-    title = body[0].strip()
     return "\n".join(line for line in body if line.strip() != title)
+
+
+def title_004(text: str) -> str:
+    """The report's title opens its single line, after a page number and the masked place."""
+    match = re.match(r"\s*1?[X×]*(.{4,40}?报告)", text)
+    if match is None:
+        raise SeedError("004 号材料开头找不到报告标题")
+    return match.group(1)
 
 
 def clean_004(text: str) -> str:
