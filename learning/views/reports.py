@@ -15,6 +15,7 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -285,8 +286,9 @@ def reset_password(request, user_id: int):
     profile = LearnerProfile.objects.select_related("user", "unit").filter(user_id=user_id).first()
     if profile is None or not permissions.can_see_unit(request.user, profile.unit):
         raise OutOfScope("找不到该人员,或该人员不在您管理的单位中。")
-    password = people.reset_password(user=profile.user)
-    log(instance=profile.user, action=RESET_ACTION, user=request.user)
+    with transaction.atomic():  # no reset without its audit record
+        password = people.reset_password(user=profile.user)
+        log(instance=profile.user, action=RESET_ACTION, user=request.user)
     back = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
         back = reverse("learning:reports")

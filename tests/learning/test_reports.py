@@ -31,7 +31,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
+from wagtail.models import ModelLogEntry
 
 from learning import reports
 from learning.models import Enrollment, LearnerProfile, StudyCredit, Unit
@@ -457,3 +459,119 @@ def test_as_of_end_is_midnight_in_shanghai(world):
     assert scope.end.astimezone(datetime.UTC) == datetime.datetime(
         2026, 3, 20, 16, 0, tzinfo=datetime.UTC
     )
+
+
+# What a unit administrator sends upward ---------------------------------------------------------
+
+
+def roster_names(client, world, kind: str, unit_key: str = "root") -> list[str]:
+    response = client.get(urls(world, unit_key)["page"] + f"&roster={kind}")
+    return [enrollment.user.username for enrollment, _ in response.context["people"]]
+
+
+def test_rosters_list_everyone_the_absent_the_failed_and_the_pending(client, world):
+    """逐人成绩单 lists everyone counted; 未参考 those without a finished exam (an attempt in
+    progress or before the programme does not count); 不合格 the marked below the pass mark;
+    待阅卷 those waiting, who are in neither of the other two."""
+    failing = factories.learner("d1", world["B"])
+    factories.enrol(world["programme"], failing)
+    factories.attempt(failing, world["exam"], score="30", finished=factories.at(15))
+    client.force_login(UserFactory(is_superuser=True))
+    assert roster_names(client, world, "all") == ["c1", "d1", "b1", "b2", "a1", "a2", "a3"]
+    assert roster_names(client, world, "absent") == ["b1", "b2", "a3"]
+    assert roster_names(client, world, "failed") == ["d1"]
+    assert roster_names(client, world, "pending") == ["c1"]
+
+
+def test_the_roster_shows_hours_regulation_hours_state_and_score(client, world, area_admin):
+    """Each line of the full roster has the person's 学时, 法规纪律学时, exam state and score."""
+    lesson = world["programme"].items.get(kind="lesson", nominal_minutes=90)
+    lesson.is_regulation = True
+    lesson.save()
+    response = client.get(urls(world, "A")["page"] + "&roster=all")
+    figures = {e.user.username: person for e, person in response.context["people"]}
+    assert figures["a1"].hours == Decimal(4) and figures["a1"].regulation_hours == Decimal(1)
+    assert (figures["a1"].exam_status, figures["a1"].percent) == ("合格", Decimal(80))
+    assert figures["b1"].regulation_hours == Decimal("0.5")  # 1,350 s running on the lesson
+    html = response.content.decode()
+    assert "逐人成绩单" in html and "法规纪律" in html
+
+
+def test_the_export_follows_every_option_of_the_page(client, world, area_admin):
+    """仅本单位 and the chosen name list reach the Excel file as they reached the page."""
+    response = client.get(urls(world, "A")["export"] + "&figures=own&roster=absent")
+    book = load_workbook(BytesIO(response.content))
+    summary = {row[1]: row for row in book["统计"].iter_rows(min_row=4, values_only=True)}
+    assert summary["A"][2] == 2  # 甲区's own two people, not the five of its subtree
+    assert book["名单"]["A1"].value == "未参考人员"
+    names = [row[2] for row in book["名单"].iter_rows(min_row=3, values_only=True)]
+    assert names == ["b1", "b2", "a3"]
+
+
+def test_a_future_day_is_refused_with_a_message(client, world, area_admin):
+    """统计截至 tomorrow is refused on the form, and the figures are today's."""
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    response = client.get(urls(world, "A")["page"].replace("2026-03-20", tomorrow.isoformat()))
+    assert "不能晚于今天" in response.context["form"].errors["as_of"][0]
+    assert response.context["scope"].as_of == timezone.localdate()
+
+
+def test_a_unit_outside_the_scope_gets_a_message(client, world, area_admin):
+    """乙区 is not 甲区's administrator's: the page says so (status 404), it is no bare 404."""
+    response = client.get(urls(world, "B")["page"])
+    assert response.status_code == 404
+    assert "不在您的管理范围" in response.content.decode()
+
+
+def test_the_chart_is_sorted_by_completion(client, world):
+    """The bars run from the highest completion rate down, not in tree order."""
+    client.force_login(UserFactory(is_superuser=True))
+    chart = client.get(urls(world, "root")["page"]).context["chart"]
+    assert [row.unit.code for row, _ in chart] == ["A", "B"]  # 20 % before 0 %
+
+
+def test_the_page_prints(client, world, area_admin):
+    """The page offers printing and carries a print layout."""
+    html = client.get(urls(world, "A")["page"]).content.decode()
+    assert "data-print" in html and "report.js" in html
+
+
+# Resetting a password --------------------------------------------------------------------------
+
+
+def reset(client, person, **data):
+    return client.post(reverse("learning:report_reset_password", args=(person.pk,)), data)
+
+
+def test_a_unit_admin_resets_a_password_in_scope(client, world, area_admin):
+    """A person of 甲区组织部 gets a new initial password, shown once, to be changed at the next
+    log-in; the audit log records who reset whose."""
+    person = world["people"]["a2"]
+    response = reset(client, person, next="https://elsewhere.example/")
+    password = response.context["password"]
+    person.refresh_from_db()
+    assert person.check_password(password) and person.profile.must_change_password
+    assert response["Cache-Control"] == "no-store"
+    assert response.context["back"] == reverse("learning:reports")  # never off the site
+    entry = ModelLogEntry.objects.get(action="learning.reset_password")
+    assert (entry.object_id, entry.user_id) == (str(person.pk), area_admin.pk)
+
+
+def test_a_password_outside_the_scope_is_not_reset(client, world, area_admin):
+    """乙区's person is out of reach: a message, no change, no log."""
+    person = world["people"]["c1"]
+    before = person.password
+    response = reset(client, person)
+    person.refresh_from_db()
+    assert response.status_code == 404 and "不在您管理的单位" in response.content.decode()
+    assert person.password == before and not ModelLogEntry.objects.exists()
+
+
+def test_a_reset_needs_a_post_and_an_administrator(client, world):
+    """A GET is refused; a learner cannot reset anyone."""
+    person = world["people"]["a2"]
+    url = reverse("learning:report_reset_password", args=(person.pk,))
+    client.force_login(world["people"]["a1"])
+    assert client.post(url).status_code == 403
+    client.force_login(UserFactory(is_superuser=True))
+    assert client.get(url).status_code == 405
