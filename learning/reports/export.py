@@ -101,7 +101,7 @@ def roster_rows(scope: ReportScope, kind: str) -> Iterator[list]:
 
 def person_row(scope: ReportScope, enrollment, person: PersonFigures) -> list:
     user, profile = enrollment.user, enrollment.user.profile
-    done = enrollment.completed_at is not None and enrollment.completed_at < scope.end
+    done = scope.completed(enrollment)
     return [
         profile.unit.name, user.get_full_name(), user.get_username(),
         RANK_LABELS.get(profile.rank, ""), profile.position, profile.phone,

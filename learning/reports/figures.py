@@ -163,6 +163,10 @@ class ReportScope:
     def start(self) -> datetime:
         return _local_midnight(self.programme.starts_on)
 
+    def completed(self, enrollment: Enrollment) -> bool:
+        """Whether the enrolment was completed by the end of the day."""
+        return enrollment.completed_at is not None and enrollment.completed_at < self.end
+
 
 def _local_midnight(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min), timezone.get_default_timezone())

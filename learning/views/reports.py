@@ -26,7 +26,7 @@ from wagtail.log_actions import log
 
 from common.excel import xlsx_response
 from learning import permissions, reports
-from learning.models import LearnerProfile, Programme, ProgrammeItem, Unit
+from learning.models import Enrollment, LearnerProfile, Programme, ProgrammeItem, Unit
 from learning.services import people
 from quizzes.models import Quiz
 
@@ -244,8 +244,18 @@ def roster_page(options: Options, page_number) -> dict:
     enrollments = reports.enrollments_of(options.scope, list(page))
     if figures is None:
         figures = reports.person_figures(options.scope, user_ids=[e.user_id for e in enrollments])
-    people = [(e, figures.get(e.user_id, reports.PersonFigures())) for e in enrollments]
+    people = [
+        RosterLine(e, figures.get(e.user_id, reports.PersonFigures()), options.scope.completed(e))
+        for e in enrollments
+    ]
     return {"page": page, "people": people, "roster_title": reports.ROSTERS[options.roster]}
+
+
+@dataclass(frozen=True)
+class RosterLine:
+    enrollment: Enrollment
+    figures: reports.PersonFigures
+    completed: bool  # by the end of the report's day
 
 
 def _breadcrumb_units(user, unit: Unit) -> list[Unit]:

@@ -466,7 +466,7 @@ def test_as_of_end_is_midnight_in_shanghai(world):
 
 def roster_names(client, world, kind: str, unit_key: str = "root") -> list[str]:
     response = client.get(urls(world, unit_key)["page"] + f"&roster={kind}")
-    return [enrollment.user.username for enrollment, _ in response.context["people"]]
+    return [line.enrollment.user.username for line in response.context["people"]]
 
 
 def test_rosters_list_everyone_the_absent_the_failed_and_the_pending(client, world):
@@ -489,7 +489,9 @@ def test_the_roster_shows_hours_regulation_hours_state_and_score(client, world, 
     lesson.is_regulation = True
     lesson.save()
     response = client.get(urls(world, "A")["page"] + "&roster=all")
-    figures = {e.user.username: person for e, person in response.context["people"]}
+    lines = {line.enrollment.user.username: line for line in response.context["people"]}
+    figures = {name: line.figures for name, line in lines.items()}
+    assert lines["a1"].completed and not lines["a2"].completed
     assert figures["a1"].hours == Decimal(4) and figures["a1"].regulation_hours == Decimal(1)
     assert (figures["a1"].exam_status, figures["a1"].percent) == ("合格", Decimal(80))
     assert figures["b1"].regulation_hours == Decimal("0.5")  # 1,350 s running on the lesson
