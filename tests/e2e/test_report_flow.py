@@ -60,7 +60,8 @@ def test_unit_admin_opens_the_report_and_downloads_excel(
     assert rows["A"][2] == 3  # 报名人数 of 甲区 with its department
     assert rows["A"][6] == pytest.approx(1 / 3)  # 完成率
     assert "B" not in rows
-    assert [row[2] for row in book["名单"].iter_rows(min_row=2, values_only=True)] == [
+    assert book["名单"]["A1"].value == "未完成人员"  # the list's title, then its header row
+    assert [row[2] for row in book["名单"].iter_rows(min_row=3, values_only=True)] == [
         "idle",
         "busy",
     ]
