@@ -137,7 +137,7 @@ def _summary_sheet(sheet, report: selectors.QuizReport) -> None:
         ("待阅卷人次", summary.pending),
         ("平均分", _number(summary.average_score)),
         ("平均得分率", _fraction(summary.average_percent)),
-        ("及格率", _fraction(summary.pass_rate)),
+        ("答卷及格率", _fraction(summary.pass_rate)),
     ]
     for row in rows:
         sheet.append(safe_row(sheet, row))

@@ -413,7 +413,7 @@ def test_excel_export_has_summary_and_item_sheets(admin_client, four_attempts):
     book = load_workbook(BytesIO(response.content))
     assert book.sheetnames == ["概况", "题目分析"]
     summary = {row[0]: row[1] for row in book["概况"].iter_rows(values_only=True) if row[0]}
-    assert summary["已交卷人次"] == 4 and summary["平均分"] == 4.25 and summary["及格率"] == 0.5
+    assert summary["已交卷人次"] == 4 and summary["平均分"] == 4.25 and summary["答卷及格率"] == 0.5
     assert summary["60–70%"] == 1 and summary["分数段(得分率)"] == "人次"
     rows = list(book["题目分析"].iter_rows(values_only=True))
     assert rows[0] == ("题号", "题干", "题型", "作答次数", "难度系数", "区分度")
