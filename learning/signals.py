@@ -19,7 +19,7 @@ from learning import services
 from learning.middleware import PASSWORD_OK_KEY
 from learning.models import LearnerProfile, ProgrammeItem
 from quizzes.models import Attempt
-from quizzes.signals import attempt_finished, attempt_marked
+from quizzes.signals import attempt_finished, attempt_marked, attempt_regraded
 
 
 @receiver(post_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="learning_password_changed")
@@ -76,4 +76,13 @@ def complete_on_mark(sender, attempt: Attempt, **kwargs) -> None:
         return
     now = timezone.now()
     services.notify_marked(attempt=attempt, now=now)
+    services.complete_for(user_id=attempt.user_id, programme_ids=quiz_programmes(attempt), now=now)
+
+
+@receiver(attempt_regraded, dispatch_uid="learning_complete_on_regrade")
+def complete_on_regrade(sender, attempt: Attempt, **kwargs) -> None:
+    """A corrected key changed the score: the learner is told, and the programme may now be
+    complete (a certificate already issued stays; revoking one is the administrator's call)."""
+    now = timezone.now()
+    services.notify_regraded(attempt=attempt, now=now)
     services.complete_for(user_id=attempt.user_id, programme_ids=quiz_programmes(attempt), now=now)

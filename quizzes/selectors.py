@@ -263,14 +263,20 @@ def _item_scores(attempts) -> list[dict]:
     return list(papers.values())
 
 
+def _versioned(stem: str, current_id: int | None, version: int) -> str:
+    """A version kept for old papers is named as such beside the question's current one."""
+    return f"{stem}(第{version}版,已修改)" if current_id else stem
+
+
 def _item_rows(items: dict[int, statistics.ItemStats]) -> list[ItemRow]:
     """Rows in paper order: by question type (单选 … 简答), then by question id."""
     labels = question_type_labels()
     order = {model.type_label: i for i, model in enumerate(QUESTION_TYPES.values())}
     questions = Question.objects.non_polymorphic().filter(pk__in=list(items))
+    values = questions.values_list("pk", "stem", "polymorphic_ctype_id", "current_id", "version")
     found = {
-        pk: (stem, labels.get(ct, "题目"))
-        for pk, stem, ct in questions.values_list("pk", "stem", "polymorphic_ctype_id")
+        pk: (_versioned(stem, current, version), labels.get(ct, "题目"))
+        for pk, stem, ct, current, version in values
     }
     ids = sorted(items, key=lambda pk: (order.get(found.get(pk, ("", ""))[1], 99), pk))
     return [

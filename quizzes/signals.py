@@ -5,7 +5,9 @@ Sent once the attempt's transaction has committed, with ``attempt`` (an ``Attemp
 
 * ``attempt_finished`` — an attempt was handed in or timed out, and graded;
 * ``attempt_marked`` — a marker scored an essay answer of a finished attempt (it may still wait
-  for other essays: see ``attempt.pending_marking``).
+  for other essays: see ``attempt.pending_marking``);
+* ``attempt_regraded`` — an administrator re-graded a finished attempt with a corrected key and
+  its score changed.
 
 Apps above quizzes (training) listen to these instead of quizzes knowing them.
 """
@@ -20,6 +22,7 @@ from quizzes.models.bank import article_fingerprint
 
 attempt_finished = Signal()
 attempt_marked = Signal()
+attempt_regraded = Signal()
 
 
 @receiver(page_published, sender=RegulationPage)
@@ -38,7 +41,8 @@ def flag_questions_on_revised_articles(sender, instance, **kwargs):
 @receiver(pre_delete, sender=RegulationArticle)
 def flag_questions_on_removed_article(sender, instance, **kwargs):
     """Removing a cited article also puts its questions up for review."""
-    Question.objects.filter(source_article=instance).exclude(status=Question.Status.DRAFT).update(
+    held = Question.objects.current().filter(source_article=instance)
+    held.exclude(status=Question.Status.DRAFT).update(
         status=Question.Status.NEEDS_REVIEW,
         review_note=f"依据条文《{instance.page.title}》{instance.display_label}已删除,请重新指定依据。",
     )

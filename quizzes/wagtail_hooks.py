@@ -10,6 +10,9 @@ from quizzes.admin.dashboard import ToDoPanel
 from quizzes.admin.marking import MarkingViewSet
 from quizzes.admin.quizzes import QuizViewSet
 from quizzes.admin.statistics import StatisticsViewSet
+from quizzes.admin.versions import QuestionEditAction, QuestionVersionViewSet
+from quizzes.models import Question
+from quizzes.services import REGRADE_ACTION
 
 
 class QuizAdminGroup(ViewSetGroup):
@@ -22,7 +25,22 @@ class QuizAdminGroup(ViewSetGroup):
 
 @hooks.register("register_admin_viewset")
 def register_admin():
-    return [QuestionBankGroup(), QuizAdminGroup(), question_chooser_viewset]
+    return [
+        QuestionBankGroup(),
+        QuizAdminGroup(),
+        question_chooser_viewset,
+        QuestionVersionViewSet(),
+    ]
+
+
+@hooks.register("register_actions")
+def register_actions(registry):
+    registry.register(Question, QuestionEditAction)
+
+
+@hooks.register("register_log_actions")
+def register_log_actions(actions):
+    actions.register_action(REGRADE_ACTION, "重新评分", "按更正后的答案重新评分")
 
 
 @hooks.register("register_permissions")

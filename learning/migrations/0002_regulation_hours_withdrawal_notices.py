@@ -38,7 +38,7 @@ class Migration(migrations.Migration):
             name='Notice',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('marked', '阅卷完成'), ('certificate', '颁发证书')], max_length=12, verbose_name='类型')),
+                ('kind', models.CharField(choices=[('marked', '阅卷完成'), ('regraded', '成绩更正'), ('certificate', '颁发证书')], max_length=12, verbose_name='类型')),
                 ('text', models.CharField(max_length=200, verbose_name='内容')),
                 ('url', models.CharField(blank=True, max_length=200, verbose_name='链接')),
                 ('created_at', models.DateTimeField(verbose_name='时间')),

@@ -5,10 +5,11 @@ from django.db import models
 
 
 class Notice(models.Model):
-    """An exam has been marked, a certificate issued: something the learner should know."""
+    """An exam marked or re-graded, a certificate issued: something the learner should know."""
 
     class Kind(models.TextChoices):
         MARKED = "marked", "阅卷完成"
+        REGRADED = "regraded", "成绩更正"
         CERTIFICATE = "certificate", "颁发证书"
 
     user = models.ForeignKey(

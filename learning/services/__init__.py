@@ -42,7 +42,7 @@ from learning.services.enrolment import (
     sync_programme,
     users_by_username,
 )
-from learning.services.notices import notify_marked, read_notices
+from learning.services.notices import notify_marked, notify_regraded, read_notices
 
 __all__ = [
     "AttendanceChange",
@@ -66,6 +66,7 @@ __all__ = [
     "matches_audience",
     "next_certificate_number",
     "notify_marked",
+    "notify_regraded",
     "read_notices",
     "revoke_certificate",
     "set_attendance",

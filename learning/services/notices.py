@@ -1,4 +1,5 @@
-"""Messages to learners: an exam marked (a certificate issued is told by ``completion``)."""
+"""Messages to learners: an exam marked or re-graded (a certificate issued is told by
+``completion``)."""
 
 import datetime
 
@@ -18,6 +19,22 @@ def notify_marked(*, attempt, now: datetime.datetime) -> Notice:
     return Notice.objects.create(
         user_id=attempt.user_id,
         kind=Notice.Kind.MARKED,
+        text=text,
+        url=reverse("quizzes:result", args=[attempt.pk]),
+        created_at=now,
+    )
+
+
+def notify_regraded(*, attempt, now: datetime.datetime) -> Notice:
+    """Tell the learner that a corrected key changed the score of their attempt."""
+    verdict = {True: "合格", False: "未合格", None: "待阅卷"}[attempt.passed]
+    text = (
+        f"您的“{attempt.quiz.title}”第 {attempt.number} 次作答因试题答案更正已重新评分:"
+        f"得分 {number(attempt.score)} / {number(attempt.max_score)},{verdict}。"
+    )
+    return Notice.objects.create(
+        user_id=attempt.user_id,
+        kind=Notice.Kind.REGRADED,
         text=text,
         url=reverse("quizzes:result", args=[attempt.pk]),
         created_at=now,

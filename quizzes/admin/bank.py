@@ -29,6 +29,7 @@ from common.excel import xlsx_response
 from content.admin.choosers import article_chooser_viewset
 from quizzes.admin.bank_forms import FORMS
 from quizzes.admin.bank_import import URL_PREFIX, QuestionImportViewSet
+from quizzes.admin.versions import QuestionEditView, VersionPanel
 from quizzes.excel import export_questions
 from quizzes.models import QUESTION_TYPES, Category, KnowledgePoint, Question
 from quizzes.models.bank import regulation_category_paths
@@ -52,7 +53,10 @@ class QuestionFilterSet(WagtailFilterSet):
         widget=forms.RadioSelect,
     )
     status = django_filters.ChoiceFilter(
-        label="状态", choices=Question.Status.choices, empty_label="全部", widget=forms.RadioSelect
+        label="状态",
+        choices=[(s, Question.Status(s).label) for s in Question.EDITABLE_STATUSES],
+        empty_label="全部",
+        widget=forms.RadioSelect,
     )
 
     class Meta:
@@ -107,6 +111,7 @@ class BackendSearchMixin:
 
 def question_panels(answer_panels: list) -> list:
     return [
+        VersionPanel(heading="版本"),
         FieldPanel("stem", widget=forms.Textarea(attrs={"rows": 3})),
         *answer_panels,
         FieldPanel("explanation"),
@@ -140,7 +145,7 @@ class QuestionIndexView(BackendSearchMixin, generic.IndexView):
     """A question list that never runs a query per row."""
 
     def get_base_queryset(self):
-        return self.model.objects.non_polymorphic().select_related("category")
+        return self.model.objects.non_polymorphic().current().select_related("category")
 
     def stem_column(self) -> TitleColumn:
         column_class = self._get_title_column_class(TitleColumn)
@@ -177,6 +182,7 @@ class QuestionTypeViewSet(ModelViewSet):
     icon = "help"
     index_view_class = QuestionIndexView
     add_view_class = QuestionCreateView
+    edit_view_class = QuestionEditView
     delete_view_class = QuestionDeleteView
     filterset_class = QuestionFilterSet
     ordering = "-updated_at"
@@ -206,7 +212,7 @@ class QuestionBankIndexView(QuestionIndexView):
     page_title = "全部题目"
 
     def get_base_queryset(self):
-        return Question.objects.non_polymorphic().select_related("category")
+        return Question.objects.non_polymorphic().current().select_related("category")
 
     def can(self, action: str, model: type[Question]) -> bool:
         return policy_registry.get_by_type(model).user_has_permission(self.request.user, action)

@@ -23,6 +23,7 @@ from quizzes.models import (
     FillBlankQuestion,
     KnowledgePoint,
     MultipleChoiceQuestion,
+    Question,
     SingleChoiceQuestion,
     TrueFalseQuestion,
 )
@@ -120,6 +121,15 @@ class QuestionForm(WagtailAdminModelForm):
         required=False,
         help_text="多个知识点用“、”分隔;新的知识点保存时自动创建。",
     )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if "status" in self.fields:  # 历史版本 is set by saving, never chosen
+            self.fields["status"].choices = [
+                (value, label)
+                for value, label in self.fields["status"].choices
+                if value != Question.Status.ARCHIVED
+            ]
 
     def _save_m2m(self):
         # The names are turned into knowledge points only once the question is saved.

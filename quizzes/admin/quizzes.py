@@ -11,7 +11,7 @@ from functools import cached_property
 
 from django import forms
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Case, Count, IntegerField, Value, When
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Value, When
 from django.http import JsonResponse
 from django.urls import path, reverse
 from django.views.generic import View
@@ -34,7 +34,7 @@ from common.admin import FormInlinePanel, PolicyCheckedMixin, ProtectedDeleteVie
 from common.choosers import person_chooser_viewset
 from quizzes import drawing
 from quizzes.admin.choosers import question_chooser_viewset
-from quizzes.models import QUESTION_TYPES, Category, DrawRule, Question, Quiz
+from quizzes.models import QUESTION_TYPES, Category, DrawRule, Question, Quiz, QuizQuestion
 from quizzes.permissions import can_see_statistics
 from quizzes.selectors import build_blueprint
 
@@ -205,10 +205,18 @@ def extra_time_panels() -> list:
 
 
 class QuizIndexView(generic.IndexView):
-    """Quizzes with mode, window, published and the number of attempts (one query)."""
+    """Quizzes with mode, window, published, the number of attempts and a warning when a fixed
+    question is withdrawn (nobody can start then), in one query."""
 
     def get_base_queryset(self):
-        return super().get_base_queryset().annotate(attempt_count=Count("attempts"))
+        withdrawn = QuizQuestion.objects.filter(quiz=OuterRef("pk")).exclude(
+            question__status=Question.Status.PUBLISHED
+        )
+        return (
+            super()
+            .get_base_queryset()
+            .annotate(attempt_count=Count("attempts"), has_withdrawn=Exists(withdrawn))
+        )
 
     @cached_property
     def columns(self):
@@ -220,6 +228,7 @@ class QuizIndexView(generic.IndexView):
             Column("window", label="开放时间", accessor=window, sort_key="opens_at"),
             BooleanColumn("is_published", label="已发布", sort_key="is_published"),
             Column("attempt_count", label="作答次数", sort_key="attempt_count"),
+            Column("has_withdrawn", label="提醒", accessor=quiz_warning),
         ]
 
     def get_list_more_buttons(self, instance):
@@ -228,6 +237,10 @@ class QuizIndexView(generic.IndexView):
             url = reverse("quiz_statistics:quiz", args=(instance.pk,))
             buttons.append(Button("成绩统计", url=url, icon_name="table", priority=30))
         return buttons
+
+
+def quiz_warning(quiz: Quiz) -> str:
+    return "固定题目未发布,暂不能开始作答" if quiz.has_withdrawn else ""
 
 
 def window(quiz: Quiz) -> str:

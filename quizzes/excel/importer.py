@@ -75,7 +75,7 @@ class Lookups:
         for page in pages:
             regulations[page.title].append(page)
         articles = RegulationArticle.objects.filter(page__in=[p.pk for p in pages])
-        stems = Question.objects.non_polymorphic().values_list("stem", "pk")
+        stems = Question.objects.non_polymorphic().current().values_list("stem", "pk")
         return cls(
             categories={category.path: category for category in Category.objects.all()},
             regulations=regulations,

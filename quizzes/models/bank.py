@@ -116,6 +116,10 @@ class QuestionQuerySet(PolymorphicQuerySet):
     def published(self):
         return self.filter(status=Question.Status.PUBLISHED)
 
+    def current(self):
+        """The bank as the administrator keeps it: without the versions kept for old papers."""
+        return self.filter(status__in=Question.EDITABLE_STATUSES)
+
     def regulation_q(self, paths: list[str] | None = None) -> Q:
         """Regulation-and-discipline content, as the administrator marked it: a question in a
         法规纪律类 category (or below one), or citing an article of a 法规纪律类 regulation.
@@ -128,12 +132,27 @@ class QuestionQuerySet(PolymorphicQuerySet):
 
 
 class Question(index.Indexed, PolymorphicModel):
-    """The base of every question type; one table queried as its real types."""
+    """The base of every question type; one table queried as its real types.
+
+    Versions: a paper holds the question as it was drawn. When the content of a question that
+    stands on a paper is edited (``CONTENT_FIELDS`` and the type's ``answer_fields``), the
+    version the papers hold is first copied to a row of its own (status 历史版本, ``current``
+    pointing at the question) and the papers are moved to it; the question keeps its id, its
+    place in quizzes and practice, and counts one version more. See
+    ``quizzes.services.versions``.
+    """
 
     class Status(models.TextChoices):
         DRAFT = "draft", "草稿"
         PUBLISHED = "published", "已发布"
         NEEDS_REVIEW = "needs_review", "待复核"
+        ARCHIVED = "archived", "历史版本"
+
+    EDITABLE_STATUSES = (Status.DRAFT, Status.PUBLISHED, Status.NEEDS_REVIEW)
+    CONTENT_FIELDS = (
+        "stem", "explanation", "source_article", "source_page", "source_reference",
+        "source_quote",
+    )  # fmt: skip
 
     stem = models.TextField("题干")
     explanation = models.TextField("解析", blank=True)
@@ -186,6 +205,18 @@ class Question(index.Indexed, PolymorphicModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    version = models.PositiveIntegerField("版本", default=1, editable=False)
+    current = models.ForeignKey(
+        "self",
+        verbose_name="当前版本",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.CASCADE,
+        related_name="old_versions",
+        help_text="历史版本所属的题目。",
+    )
+    archived_at = models.DateTimeField("成为历史版本的时间", null=True, blank=True, editable=False)
 
     objects = PolymorphicManager.from_queryset(QuestionQuerySet)()
 
@@ -228,6 +259,24 @@ class Question(index.Indexed, PolymorphicModel):
     @property
     def is_objective(self) -> bool:
         return True
+
+    @property
+    def is_archived(self) -> bool:
+        return self.status == self.Status.ARCHIVED
+
+    @classmethod
+    def content_fields(cls) -> tuple[str, ...]:
+        """What a candidate reads or is graded by: a change makes a new version."""
+        return cls.CONTENT_FIELDS + cls.answer_fields
+
+    def key_text(self) -> str:
+        """The right answer as an administrator checks it (option letters with their text)."""
+        return self.answer_display()
+
+    def same_shape(self, other: "Question") -> bool:
+        """Whether a response stored for ``other`` means the same thing for this version (same
+        options, same blanks), so it can be re-graded with this version's key."""
+        return False
 
     def citation(self, request=None) -> tuple[str, str] | None:
         """(url, label) of the article or page this question rests on, if it cites one."""
@@ -306,4 +355,4 @@ class Question(index.Indexed, PolymorphicModel):
         from django.contrib.contenttypes.models import ContentType
 
         own_type = ContentType.objects.get_for_model(cls, for_concrete_model=False)
-        return cls.objects.non_polymorphic().filter(polymorphic_ctype=own_type)
+        return cls.objects.non_polymorphic().current().filter(polymorphic_ctype=own_type)

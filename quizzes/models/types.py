@@ -56,6 +56,14 @@ class ChoiceQuestion(Question):
     def option_count(self) -> int:
         return len(self.options)
 
+    def same_shape(self, other: Question) -> bool:
+        return type(other) is type(self) and len(other.options) == len(self.options)
+
+    def key_text(self) -> str:
+        right = self.correct_response()
+        right = right if isinstance(right, list) else [right]
+        return f"{self.answer_display()}({';'.join(self.options[i] for i in right)})"
+
     def shown_options(self, order: list[int]) -> list[str]:
         return [self.options[original] for original in order]
 
@@ -198,6 +206,9 @@ class TrueFalseQuestion(Question):
         verbose_name = "判断题"
         verbose_name_plural = "判断题"
 
+    def same_shape(self, other: Question) -> bool:
+        return type(other) is type(self)
+
     @classmethod
     def clean_response(cls, raw, order: list[int]):
         if isinstance(raw, bool):
@@ -245,6 +256,9 @@ class FillBlankQuestion(Question):
     class Meta:
         verbose_name = "填空题"
         verbose_name_plural = "填空题"
+
+    def same_shape(self, other: Question) -> bool:
+        return type(other) is type(self) and len(other.blanks) == len(self.blanks)
 
     def clean(self):
         super().clean()

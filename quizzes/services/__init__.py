@@ -22,9 +22,18 @@ from quizzes.services.practice import (
     record_practice_progress,
     record_released_exams,
 )
+from quizzes.services.versions import (
+    REGRADE_ACTION,
+    RegradePlan,
+    keep_paper_version,
+    plan_regrade,
+    regrade,
+)
 
 __all__ = [
+    "REGRADE_ACTION",
     "QuizError",
+    "RegradePlan",
     "SaveResult",
     "answer_practice",
     "deadline_for",
@@ -32,10 +41,13 @@ __all__ = [
     "finalize_overdue_attempts",
     "finish_attempt",
     "grace",
+    "keep_paper_version",
     "mark_answer",
+    "plan_regrade",
     "record_outcome",
     "record_practice_progress",
     "record_released_exams",
+    "regrade",
     "remaining_seconds",
     "save_answer",
     "start_attempt",

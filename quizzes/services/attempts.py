@@ -47,6 +47,9 @@ def _check_may_start(quiz: Quiz, user, now: datetime) -> None:
         raise QuizError(f"该测试将于 {_local(quiz.opens_at)} 开放。")
     if quiz.closes_at and now >= quiz.closes_at:
         raise QuizError("该测试已经结束。")
+    withdrawn = quiz.fixed_questions.exclude(question__status=Question.Status.PUBLISHED)
+    if withdrawn.exists():
+        raise QuizError("本测试的部分试题正在修订,暂时不能开始作答。请稍后再试,或联系测试管理员。")
     used = Attempt.objects.filter(quiz=quiz, user=user).count()
     if quiz.attempt_limit and used >= quiz.attempt_limit:
         raise QuizError(f"该测试最多可作答 {quiz.attempt_limit} 次,您已用完。")

@@ -1,4 +1,8 @@
+from decimal import Decimal
+
 from django import template
+
+from common.admin import number
 
 register = template.Library()
 
@@ -6,6 +10,12 @@ register = template.Library()
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key) if mapping else None
+
+
+@register.filter
+def plain_number(value) -> str:
+    """6.00 → 6, 86.50 → 86.5: a score as people write it."""
+    return "—" if value is None else number(Decimal(value))
 
 
 @register.filter
