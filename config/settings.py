@@ -241,6 +241,9 @@ DEMO_SEEDS_DIR = Path(os.environ.get("DEMO_SEEDS_DIR", BASE_DIR.parent / "shared
 
 # Quizzes: how long after the deadline a save in flight is still accepted.
 QUIZ_SAVE_GRACE_SECONDS = int(os.environ.get("QUIZ_SAVE_GRACE_SECONDS", "60"))
+# How often an attempt page asks the server for its time left (a moved end reaches the page
+# within this many seconds; each answer saved also brings it).
+QUIZ_STATE_SYNC_SECONDS = int(os.environ.get("QUIZ_STATE_SYNC_SECONDS", "60"))
 
 # Study time: one 学时 is this many minutes; the lesson page beats every HEARTBEAT seconds, one
 # beat credits at most HEARTBEAT_CAP seconds, nothing is credited after IDLE seconds without

@@ -8,5 +8,8 @@ class LearningConfig(AppConfig):
 
     def ready(self) -> None:
         from learning import permissions, signals  # noqa: F401 (connects the receivers)
+        from learning.audience import QuizAudiencePolicy
+        from quizzes import audience
 
         permissions.register_policies()
+        audience.register(QuizAudiencePolicy())

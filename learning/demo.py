@@ -20,6 +20,7 @@ from learning.models import (
     LearnerProfile,
     Programme,
     ProgrammeItem,
+    QuizAudience,
     Rank,
     StudyCredit,
     Unit,
@@ -207,6 +208,10 @@ def _create_programme(spec: dict, now) -> Programme:
             nominal_minutes=minutes, required=required, is_regulation=regulation, sort_order=order,
         )  # fmt: skip
     quiz = Quiz.objects.get(slug=spec["quiz"])
+    if quiz.mode == Quiz.Mode.EXAM:  # the unified exam is for the programme's audience only
+        audience, _ = QuizAudience.objects.get_or_create(quiz=quiz)
+        audience.ranks = spec["audience_ranks"]
+        audience.save()
     ProgrammeItem.objects.create(
         programme=programme, kind=ProgrammeItem.Kind.QUIZ, quiz=quiz, sort_order=order + 1
     )

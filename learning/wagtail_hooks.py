@@ -5,8 +5,10 @@ from wagtail.admin.viewsets.base import ViewSetGroup
 
 from learning import permissions
 from learning.admin.certificates import CertificateViewSet
+from learning.admin.incidents import UnitIncidentViewSet
 from learning.admin.people_import import PeopleImportViewSet
 from learning.admin.programmes import ProgrammeViewSet
+from learning.admin.quiz_audiences import QuizAudienceViewSet
 from learning.admin.units import UnitAdministratorViewSet, UnitViewSet
 
 
@@ -23,7 +25,12 @@ class ProgrammeAdminGroup(ViewSetGroup):
     menu_icon = "calendar-alt"
     menu_name = "programme-admin"
     menu_order = 270
-    items = (ProgrammeViewSet(), CertificateViewSet())
+    items = (
+        ProgrammeViewSet(),
+        CertificateViewSet(),
+        QuizAudienceViewSet(),
+        UnitIncidentViewSet(),
+    )
 
 
 @hooks.register("register_admin_viewset")

@@ -7,4 +7,4 @@ class QuizzesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from quizzes import signals  # noqa: F401
+        from quizzes import receivers, signals  # noqa: F401

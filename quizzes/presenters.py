@@ -2,9 +2,13 @@
 
 The attempt page gets only what a learner may see before finishing (stem, options in their
 shuffled order, their own saved answer); nothing here reads a key or an explanation for it.
+The paper is shown in sections by question type, as a printed exam is; the review marks every
+option against the learner's choice.
 """
 
+from collections import Counter
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from quizzes.formats import OPTION_LETTERS
 from quizzes.models import AttemptQuestion
@@ -31,6 +35,7 @@ class PaperItem:
     answer: object = None  # the learner's own answer, in shown positions / text
     flagged: bool = False
     answered: bool = False
+    seq: int = 0  # the stored answer's sequence number: the page's saves continue from it
     segments: list[tuple[str, str | None]] = field(default_factory=list)  # fill: text, blank
 
 
@@ -55,6 +60,7 @@ def paper_item(row: AttemptQuestion) -> PaperItem:
         answer=shown,
         flagged=row.flagged,
         answered=question.is_answered(row.response),
+        seq=row.seq,
         segments=_fill_segments(parts, shown if isinstance(shown, list) else []),
     )
 
@@ -69,3 +75,83 @@ def _fill_segments(parts: list[str], values: list) -> list[tuple[str, str | None
 def response_display(row: AttemptQuestion) -> str:
     """The learner's answer as text for the review (letters in their own order)."""
     return row.question.response_text(row.response, row.option_order)
+
+
+# Sections ---------------------------------------------------------------------------------------
+
+SECTION_NUMBERS = "一二三四五六七八九十"
+
+
+@dataclass
+class Section:
+    number: str
+    label: str
+    items: list
+
+    @property
+    def points_text(self) -> str:
+        points = {item.points for item in self.items}
+        if len(points) == 1:
+            return f"每题 {_number(points.pop())} 分"
+        return f"共 {_number(sum((item.points for item in self.items), Decimal(0)))} 分"
+
+    @property
+    def heading(self) -> str:
+        return f"{self.number}、{self.label}(共 {len(self.items)} 题,{self.points_text})"
+
+
+def sections(items: list) -> list[Section]:
+    """Consecutive items of one type as one section: 一、单选题(共 10 题,每题 2 分)."""
+    result: list[Section] = []
+    for item in items:
+        if not result or result[-1].label != item.kind_label:
+            number = SECTION_NUMBERS[len(result) % len(SECTION_NUMBERS)]
+            result.append(Section(number, item.kind_label, []))
+        result[-1].items.append(item)
+    return result
+
+
+def _number(value) -> str:
+    return format(Decimal(value).normalize(), "f")
+
+
+# The review -------------------------------------------------------------------------------------
+
+
+@dataclass
+class ReviewOption:
+    letter: str
+    text: str
+    chosen: bool
+    right: bool
+
+    @property
+    def mark(self) -> str:
+        """✓ on the right option, ✗ on a chosen wrong one."""
+        return "✓" if self.right else ("✗" if self.chosen else "")
+
+
+@dataclass
+class ReviewItem:
+    row: AttemptQuestion
+    kind_label: str
+    given: str
+    options: list[ReviewOption]
+    state: str  # right, wrong, unanswered, pending
+
+
+def review_item(row: AttemptQuestion) -> ReviewItem:
+    question = row.question
+    answered = question.is_answered(row.response)
+    if row.is_correct:
+        state = "right"
+    elif not answered:
+        state = "unanswered"
+    else:
+        state = "wrong" if row.is_correct is False else "pending"
+    options = [ReviewOption(*o) for o in question.review_options(row.response, row.option_order)]
+    return ReviewItem(row, question.type_label, response_display(row), options, state)
+
+
+def review_counts(items: list[ReviewItem]) -> Counter:
+    return Counter(item.state for item in items)

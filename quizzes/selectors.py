@@ -9,13 +9,15 @@ from decimal import Decimal
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, QuerySet
 
-from quizzes import drawing, statistics
+from quizzes import audience, drawing, statistics
+from quizzes.deadlines import Terms
 from quizzes.models import (
     QUESTION_TYPES,
     Attempt,
     AttemptQuestion,
     Category,
     Favourite,
+    PersonalSetting,
     PracticeProgress,
     Question,
     Quiz,
@@ -33,6 +35,24 @@ def _rule_q(rule) -> Q:
     if rule.knowledge_point_id:
         condition &= Q(knowledge_points=rule.knowledge_point_id)
     return condition
+
+
+def terms(quiz: Quiz, setting: PersonalSetting | None) -> Terms:
+    return Terms(
+        time_limit_minutes=quiz.time_limit_minutes if quiz.is_timed else None,
+        opens_at=quiz.opens_at,
+        common_close=quiz.closes_at,
+        attempt_limit=quiz.attempt_limit,
+        extra_minutes=setting.minutes if setting else 0,
+        personal_close=setting.closes_at if setting else None,
+        extra_attempts=setting.extra_attempts if setting else 0,
+    )
+
+
+def terms_for(quiz: Quiz, user_id: int | None) -> Terms:
+    """The person's terms for the quiz (the quiz's own for nobody in particular)."""
+    setting = PersonalSetting.objects.filter(quiz=quiz, user_id=user_id).first()
+    return terms(quiz, setting)
 
 
 def blueprint_for(quiz: Quiz) -> drawing.Blueprint:
@@ -115,10 +135,19 @@ def history(user) -> list[Attempt]:
     return list(Attempt.objects.filter(user=user).select_related("quiz").order_by("-started_at"))
 
 
-def available_quizzes(now) -> list[Quiz]:
-    """Published self-tests and exams that have not closed yet, open ones first."""
+def available_quizzes(user, now) -> list[Quiz]:
+    """The published self-tests and exams the user may sit that have not closed for them (the
+    common close, a personal close, or an attempt still running), open ones first."""
     quizzes = Quiz.objects.filter(is_published=True).exclude(mode=Quiz.Mode.PRACTICE)
-    quizzes = quizzes.filter(Q(closes_at__isnull=True) | Q(closes_at__gt=now))
+    running = Attempt.objects.filter(user=user, status=Attempt.Status.IN_PROGRESS)
+    personal = PersonalSetting.objects.filter(user=user, closes_at__gt=now)
+    quizzes = quizzes.filter(
+        Q(closes_at__isnull=True)
+        | Q(closes_at__gt=now)
+        | Q(pk__in=running.values("quiz_id"))
+        | Q(pk__in=personal.values("quiz_id"))
+    )
+    quizzes = audience.policy().visible(quizzes, user)
     return sorted(quizzes, key=lambda q: (not q.is_open(now), q.mode, q.title))
 
 

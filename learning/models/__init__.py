@@ -1,3 +1,4 @@
+from learning.models.audiences import QuizAudience
 from learning.models.notices import Notice
 from learning.models.people import LearnerProfile, Rank, Unit, UnitAdministrator
 from learning.models.programmes import (
@@ -18,6 +19,7 @@ __all__ = [
     "Notice",
     "Programme",
     "ProgrammeItem",
+    "QuizAudience",
     "Rank",
     "StudyCredit",
     "Unit",

@@ -190,17 +190,25 @@ def paper_panels() -> list:
     ]  # fmt: skip
 
 
-def extra_time_panels() -> list:
+def personal_setting_panels() -> list:
     return [
+        HelpPanel(
+            content="<p>个人设置优先于上面的统一设置:延长时间不受统一关闭时间限制(未设个人关闭时间时,"
+            "本人的关闭时间顺延相同分钟数);个人关闭时间可晚于统一关闭时间;增加作答次数在“可作答次数”"
+            "之外另计。保存后,正在作答的人员的截止时间立即按新设置重新计算。</p>"
+        ),
         InlinePanel(
-            "extra_times",
-            heading="个人延时",
-            label="个人延时",
+            "personal_settings",
+            heading="个人设置",
+            label="个人设置",
             panels=[
                 FieldPanel("user", widget=person_chooser_viewset.widget_class),
-                FieldPanel("minutes"),
+                FieldRowPanel(
+                    [FieldPanel("minutes"), FieldPanel("closes_at"), FieldPanel("extra_attempts")]
+                ),
+                FieldPanel("reason"),
             ],
-        )
+        ),
     ]
 
 
@@ -359,7 +367,7 @@ class QuizViewSet(ModelViewSet):
             [
                 ObjectList(settings_panels(), heading="基本设置"),
                 ObjectList(paper_panels(), heading="试卷组成"),
-                ObjectList(extra_time_panels(), heading="个人延时"),
+                ObjectList(personal_setting_panels(), heading="个人设置"),
             ],
             base_form_class=QuizForm,
         )

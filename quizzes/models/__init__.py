@@ -1,7 +1,7 @@
 from quizzes.models.attempts import Attempt, AttemptQuestion
 from quizzes.models.bank import AnswerError, Category, KnowledgePoint, Question
 from quizzes.models.practice import Favourite, PracticeProgress, WrongAnswer
-from quizzes.models.quizzes import DrawRule, ExtraTime, Quiz, QuizQuestion
+from quizzes.models.quizzes import DrawRule, PersonalSetting, Quiz, QuizQuestion
 from quizzes.models.types import (
     QUESTION_TYPES,
     EssayQuestion,
@@ -19,11 +19,11 @@ __all__ = [
     "Category",
     "DrawRule",
     "EssayQuestion",
-    "ExtraTime",
     "Favourite",
     "FillBlankQuestion",
     "KnowledgePoint",
     "MultipleChoiceQuestion",
+    "PersonalSetting",
     "PracticeProgress",
     "Question",
     "Quiz",

@@ -15,6 +15,7 @@ class Attempt(models.Model):
     class FinishedBy(models.TextChoices):
         LEARNER = "learner", "本人交卷"
         TIMEOUT = "timeout", "超时自动交卷"
+        CLOSED = "closed", "测试关闭时自动交卷"
 
     quiz = models.ForeignKey(
         Quiz, verbose_name="测试", on_delete=models.PROTECT, related_name="attempts"
@@ -31,6 +32,12 @@ class Attempt(models.Model):
     )
     started_at = models.DateTimeField("开始时间")
     deadline = models.DateTimeField("截止时间", null=True, blank=True)
+    resumed_until = models.DateTimeField(
+        "恢复作答截止时间",
+        null=True,
+        blank=True,
+        help_text="管理员恢复作答时给出的新截止时间;设置后截止时间以此为准。",
+    )
     finished_at = models.DateTimeField("交卷时间", null=True, blank=True)
     finished_by = models.CharField(
         "交卷方式", max_length=10, choices=FinishedBy.choices, blank=True
@@ -80,6 +87,9 @@ class AttemptQuestion(models.Model):
     is_regulation = models.BooleanField("法规纪律内容", default=False)
     response = models.JSONField("作答", null=True, blank=True)
     saved_at = models.DateTimeField("保存时间", null=True, blank=True)
+    seq = models.PositiveIntegerField(
+        "保存序号", default=0, help_text="页面每次修改本题答案递增;较旧的保存不会覆盖较新的答案。"
+    )
     flagged = models.BooleanField("标记", default=False)
     score = models.DecimalField("得分", max_digits=5, decimal_places=2, null=True, blank=True)
     is_correct = models.BooleanField("是否正确", null=True, blank=True)

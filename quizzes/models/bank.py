@@ -269,6 +269,11 @@ class Question(index.Indexed, PolymorphicModel):
         """What a candidate reads or is graded by: a change makes a new version."""
         return cls.CONTENT_FIELDS + cls.answer_fields
 
+    def review_options(self, response, order: list[int]) -> list[tuple[str, str, bool, bool]]:
+        """For the review: each option as shown (letter, text, chosen, right); [] for types
+        without options."""
+        return []
+
     def key_text(self) -> str:
         """The right answer as an administrator checks it (option letters with their text)."""
         return self.answer_display()

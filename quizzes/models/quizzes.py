@@ -172,18 +172,34 @@ class DrawRule(models.Model):
             raise ValidationError({"max_difficulty": "最高难度不能低于最低难度。"})
 
 
-class ExtraTime(models.Model):
-    """Personal extra time for one person in one quiz (e.g. an approved accommodation)."""
+class PersonalSetting(models.Model):
+    """One person's own terms for one quiz, which override the quiz's: extra time (an approved
+    accommodation, never cut off by the common close), a personal close time (which may be
+    after the common one) and extra attempts. The reason is recorded."""
 
-    quiz = ParentalKey(Quiz, on_delete=models.CASCADE, related_name="extra_times")
+    quiz = ParentalKey(Quiz, on_delete=models.CASCADE, related_name="personal_settings")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="人员", on_delete=models.CASCADE
     )
-    minutes = models.PositiveIntegerField("延长(分钟)")
+    minutes = models.PositiveIntegerField(
+        "延长时间(分钟)", default=0, help_text="在限时之外增加的作答时间,不受统一关闭时间限制。"
+    )
+    closes_at = models.DateTimeField(
+        "个人关闭时间", null=True, blank=True, help_text="留空则按统一关闭时间(另加延长时间)。"
+    )
+    extra_attempts = models.PositiveIntegerField("增加作答次数", default=0)
+    reason = models.CharField("原因", max_length=200, default="")
 
     class Meta:
-        verbose_name = "个人延时"
+        verbose_name = "个人设置"
+        verbose_name_plural = "个人设置"
         constraints = [models.UniqueConstraint(fields=["quiz", "user"], name="extra_time_unique")]
 
     def __str__(self) -> str:
-        return f"{self.user} +{self.minutes}分钟"
+        return f"{self.user} 的个人设置"
+
+    def clean(self):
+        if not (self.minutes or self.closes_at or self.extra_attempts):
+            raise ValidationError("请至少设置延长时间、个人关闭时间或增加作答次数中的一项。")
+        if not self.reason.strip():
+            raise ValidationError({"reason": "请填写原因(如“经批准的延时”“网络故障补考”)。"})

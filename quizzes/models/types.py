@@ -59,6 +59,16 @@ class ChoiceQuestion(Question):
     def same_shape(self, other: Question) -> bool:
         return type(other) is type(self) and len(other.options) == len(self.options)
 
+    def review_options(self, response, order: list[int]) -> list[tuple[str, str, bool, bool]]:
+        order = order or list(range(len(self.options)))
+        chosen = response if isinstance(response, list) else [response]
+        right = self.correct_response()
+        right = right if isinstance(right, list) else [right]
+        return [
+            (OPTION_LETTERS[shown], self.options[own], own in chosen, own in right)
+            for shown, own in enumerate(order)
+        ]
+
     def key_text(self) -> str:
         right = self.correct_response()
         right = right if isinstance(right, list) else [right]
@@ -222,6 +232,12 @@ class TrueFalseQuestion(Question):
         if not self.is_answered(response):
             return "未作答"
         return "正确" if response is True else "错误"
+
+    def review_options(self, response, order: list[int]) -> list[tuple[str, str, bool, bool]]:
+        return [
+            ("", "正确", response is True, self.correct is True),
+            ("", "错误", response is False, self.correct is False),
+        ]
 
     def answer_display(self, order=None) -> str:
         return "正确" if self.correct else "错误"

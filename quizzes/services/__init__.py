@@ -5,16 +5,26 @@ requests may race. A ``QuizError`` message is Chinese and shown to the person as
 """
 
 from quizzes.services.attempts import (
+    CONFLICT,
+    STALE,
     SaveResult,
-    deadline_for,
     finalize_if_overdue,
     finalize_overdue_attempts,
     finish_attempt,
     remaining_seconds,
     save_answer,
     start_attempt,
+    start_refusal,
 )
-from quizzes.services.base import QuizError, grace
+from quizzes.services.base import AnswerFormatError, QuizError, grace
+from quizzes.services.deadlines import (
+    EXTRA_ATTEMPT_ACTION,
+    REOPEN_ACTION,
+    Outcome,
+    follow_settings,
+    grant_attempt,
+    reopen_timed_out,
+)
 from quizzes.services.marking import mark_answer
 from quizzes.services.practice import (
     answer_practice,
@@ -31,16 +41,23 @@ from quizzes.services.versions import (
 )
 
 __all__ = [
+    "CONFLICT",
+    "STALE",
+    "EXTRA_ATTEMPT_ACTION",
+    "REOPEN_ACTION",
+    "AnswerFormatError",
     "REGRADE_ACTION",
+    "Outcome",
     "QuizError",
     "RegradePlan",
     "SaveResult",
     "answer_practice",
-    "deadline_for",
     "finalize_if_overdue",
     "finalize_overdue_attempts",
     "finish_attempt",
+    "follow_settings",
     "grace",
+    "grant_attempt",
     "keep_paper_version",
     "mark_answer",
     "plan_regrade",
@@ -49,6 +66,8 @@ __all__ = [
     "record_released_exams",
     "regrade",
     "remaining_seconds",
+    "reopen_timed_out",
     "save_answer",
     "start_attempt",
+    "start_refusal",
 ]

@@ -6,16 +6,16 @@ browser's clock and its "time is up" flag decide nothing.
 
 import random
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
-from quizzes import drawing, grading, signals
-from quizzes.models import Attempt, AttemptQuestion, ExtraTime, Question, Quiz
-from quizzes.selectors import blueprint_for, paper_rows
-from quizzes.services.base import QuizError, grace
+from quizzes import audience, drawing, grading, signals
+from quizzes.deadlines import Terms
+from quizzes.models import QUESTION_TYPES, Attempt, AttemptQuestion, Question, Quiz
+from quizzes.selectors import blueprint_for, paper_rows, terms_for
+from quizzes.services.base import AnswerFormatError, QuizError, grace
 from quizzes.services.practice import update_wrong_book
 
 # Starting ------------------------------------------------------------------------------------
@@ -28,63 +28,66 @@ def start_attempt(*, quiz: Quiz, user, now: datetime, rng: random.Random | None 
     ).first()
     if current and not finalize_if_overdue(attempt=current, now=now):
         return current
-    _check_may_start(quiz, user, now)
+    own_terms = terms_for(quiz, user.pk)
+    _check_may_start(quiz, user, now, own_terms)
     rng = rng or random.SystemRandom()
     paper = drawing.draw(blueprint_for(quiz), rng)
     try:
         with transaction.atomic():
-            attempt = _create_attempt(quiz, user, now, paper)
+            attempt = _create_attempt(quiz, user, paper, now, own_terms.deadline(now))
             AttemptQuestion.objects.bulk_create(_paper_rows(attempt, quiz, paper, rng))
     except IntegrityError:  # the same person started twice at once: resume the winner
         return Attempt.objects.get(quiz=quiz, user=user, status=Attempt.Status.IN_PROGRESS)
     return attempt
 
 
-def _check_may_start(quiz: Quiz, user, now: datetime) -> None:
+def not_for_you(quiz: Quiz) -> str:
+    who = audience.policy().describe(quiz)
+    return f"{who}您不在参加范围内,不能作答。如有疑问请联系测试管理员。"
+
+
+def _check_may_start(quiz: Quiz, user, now: datetime, own: Terms) -> None:
+    refusal = start_refusal(quiz, user, now, own)
+    if refusal:
+        raise QuizError(refusal)
+
+
+def start_refusal(quiz: Quiz, user, now: datetime, own: Terms) -> str:
+    """Why the person may not start a new attempt now (with their own terms), or ""."""
     if not quiz.is_published:
-        raise QuizError("该测试尚未发布。")
-    if quiz.opens_at and now < quiz.opens_at:
-        raise QuizError(f"该测试将于 {_local(quiz.opens_at)} 开放。")
-    if quiz.closes_at and now >= quiz.closes_at:
-        raise QuizError("该测试已经结束。")
+        return "该测试尚未发布。"
+    if not audience.policy().may_sit(quiz, user):
+        return not_for_you(quiz)
+    refusal = own.refusal(now, Attempt.objects.filter(quiz=quiz, user=user).count())
+    if refusal:
+        return refusal
     withdrawn = quiz.fixed_questions.exclude(question__status=Question.Status.PUBLISHED)
     if withdrawn.exists():
-        raise QuizError("本测试的部分试题正在修订,暂时不能开始作答。请稍后再试,或联系测试管理员。")
-    used = Attempt.objects.filter(quiz=quiz, user=user).count()
-    if quiz.attempt_limit and used >= quiz.attempt_limit:
-        raise QuizError(f"该测试最多可作答 {quiz.attempt_limit} 次,您已用完。")
+        return "本测试的部分试题正在修订,暂时不能开始作答。请稍后再试,或联系测试管理员。"
+    return ""
 
 
-def _local(moment: datetime) -> str:
-    return timezone.localtime(moment).strftime("%Y年%m月%d日 %H:%M")
-
-
-def deadline_for(quiz: Quiz, user, start: datetime) -> datetime | None:
-    """min(start + time limit + personal extra time, close time); None when untimed."""
-    if not quiz.is_timed:
-        return quiz.closes_at
-    extra = ExtraTime.objects.filter(quiz=quiz, user=user).values_list("minutes", flat=True).first()
-    end = start + timedelta(minutes=quiz.time_limit_minutes + (extra or 0))
-    return min(end, quiz.closes_at) if quiz.closes_at else end
-
-
-def _create_attempt(quiz, user, now, paper) -> Attempt:
+def _create_attempt(quiz, user, paper, now, deadline) -> Attempt:
     number = Attempt.objects.filter(quiz=quiz, user=user).count() + 1
     return Attempt.objects.create(
         quiz=quiz,
         user=user,
         number=number,
         started_at=now,
-        deadline=deadline_for(quiz, user, now),
+        deadline=deadline,
         max_score=sum((q.points for q in paper), Decimal(0)),
     )
 
 
 def _paper_rows(attempt, quiz, paper, rng) -> list[AttemptQuestion]:
+    """The paper in sections by question type (单选题, 多选题 … as in a printed exam), shuffled
+    within each section when the quiz shuffles questions."""
+    facts = _paper_facts([q.id for q in paper])
     order = list(paper)
     if quiz.shuffle_questions:
         rng.shuffle(order)
-    option_counts = _option_counts([q.id for q in order])
+    order.sort(key=lambda drawn: facts[drawn.id][0])  # stable: keeps the order within a type
+    option_counts = {pk: count for pk, (_, count) in facts.items()}
     rows = []
     for position, drawn in enumerate(order, start=1):
         options = list(range(option_counts.get(drawn.id, 0)))
@@ -103,40 +106,77 @@ def _paper_rows(attempt, quiz, paper, rng) -> list[AttemptQuestion]:
     return rows
 
 
-def _option_counts(ids: list[int]) -> dict[int, int]:
-    """Question id → number of options (one query per question type)."""
+def _paper_facts(ids: list[int]) -> dict[int, tuple[int, int]]:
+    """Question id → (its type's place in the paper, number of options), one query per type."""
+    kinds = list(QUESTION_TYPES)
     questions = Question.objects.filter(pk__in=ids)
-    return {question.pk: question.option_count() for question in questions}
+    return {q.pk: (kinds.index(q.kind), q.option_count()) for q in questions}
 
 
 # Saving answers ------------------------------------------------------------------------------
+
+
+# A page numbers its saves of a question ``n * PAGE_SPACE + page``: ``page`` (1…PAGE_SPACE-1)
+# is drawn at random when it loads, ``n`` counts its changes. The stored number thus tells
+# which page wrote last and in what order.
+PAGE_SPACE = 2**20
+STORE, STALE, CONFLICT = "store", "stale", "conflict"
+
+
+def save_decision(*, stored: int, seq: int | None, base: int | None) -> str:
+    """Whether a save numbered ``seq``, from a page that loaded the question at ``base``, is
+    stored (STORE), is an older save of the page that wrote last (STALE: acknowledged, changes
+    nothing), or comes from a page out of date — another page wrote since it loaded (CONFLICT)."""
+    if seq is None:
+        return STORE
+    if stored and stored % PAGE_SPACE == seq % PAGE_SPACE:  # this page wrote last
+        return STORE if seq > stored else STALE
+    return STORE if base is None or stored == base else CONFLICT
 
 
 @dataclass(frozen=True)
 class SaveResult:
     saved_at: datetime
     remaining_seconds: int | None
+    outcome: str = STORE  # STORE, STALE (nothing changed) or CONFLICT (nothing changed)
 
 
 def save_answer(
-    *, attempt_id: int, user, position: int, response, flagged: bool | None = None, now: datetime
+    *,
+    attempt_id: int,
+    user,
+    position: int,
+    response,
+    flagged: bool | None = None,
+    seq: int | None = None,
+    base: int | None = None,
+    now: datetime,
 ) -> SaveResult:
-    """Store one answer. Refused once the attempt is finished or past deadline + grace."""
+    """Store one answer. Refused once the attempt is finished; past deadline + grace the attempt
+    is handed in there and then. With sequence numbers (``save_decision``) a slow network never
+    replaces a newer answer with an older one, and a page out of date never overwrites."""
     with transaction.atomic():
         attempt = _locked_attempt(attempt_id, user)
         if attempt.is_finished:
             raise QuizError("本次作答已交卷,不能再修改答案。")
-        if attempt.deadline and now > attempt.deadline + grace():
-            raise QuizError("作答时间已到,答案未保存。系统已按截止前保存的答案交卷。")
-        row = AttemptQuestion.objects.select_related("question").get(
-            attempt=attempt, position=position
-        )
-        fields = {"saved_at": now}
-        if response is not None:
-            fields["response"] = _stored_response(row, response)
-        if flagged is not None:
-            fields["flagged"] = bool(flagged)
-        AttemptQuestion.objects.filter(pk=row.pk).update(**fields)
+        if not (attempt.deadline and now > attempt.deadline + grace()):
+            return _store(attempt, position, response, flagged, (seq, base), now)
+    finish_attempt(attempt_id=attempt_id, now=now, by=Attempt.FinishedBy.TIMEOUT)
+    raise QuizError("作答时间已到,答案未保存。系统已按截止前保存的答案交卷。")
+
+
+def _store(attempt, position, response, flagged, numbers, now) -> SaveResult:
+    seq, base = numbers
+    row = AttemptQuestion.objects.select_related("question").get(attempt=attempt, position=position)
+    outcome = save_decision(stored=row.seq, seq=seq, base=base)
+    if outcome != STORE:
+        return SaveResult(row.saved_at or now, remaining_seconds(attempt, now), outcome)
+    fields = {"saved_at": now, "seq": seq or 0}
+    if response is not None:
+        fields["response"] = _stored_response(row, response)
+    if flagged is not None:
+        fields["flagged"] = bool(flagged)
+    AttemptQuestion.objects.filter(pk=row.pk).update(**fields)
     return SaveResult(now, remaining_seconds(attempt, now))
 
 
@@ -159,7 +199,7 @@ def _stored_response(row: AttemptQuestion, response):
         model = row.question.get_real_instance_class()
         return model.clean_response(response, row.option_order)
     except (TypeError, ValueError, IndexError):
-        raise QuizError("答案格式不正确,未保存。") from None
+        raise AnswerFormatError("答案格式不正确,未保存。") from None
 
 
 # Finishing -----------------------------------------------------------------------------------
@@ -177,7 +217,9 @@ def finish_attempt(
         rows = paper_rows(attempt)
         _grade_rows(attempt, rows)
         attempt.status = Attempt.Status.FINISHED
-        attempt.finished_by = by
+        late = attempt.deadline and now > attempt.deadline
+        learner = by == Attempt.FinishedBy.LEARNER
+        attempt.finished_by = Attempt.FinishedBy.TIMEOUT if learner and late else by
         attempt.finished_at = min(now, attempt.deadline) if attempt.deadline else now
         _total(attempt, rows)
         attempt.save()

@@ -9,5 +9,9 @@ class QuizError(Exception):
     """A request the rules refuse; the message is shown to the learner."""
 
 
+class AnswerFormatError(QuizError):
+    """An answer that is no answer of its question's type (a broken or forged request)."""
+
+
 def grace() -> timedelta:
     return timedelta(seconds=getattr(settings, "QUIZ_SAVE_GRACE_SECONDS", 60))

@@ -53,7 +53,7 @@ def quiz_form(**overrides) -> dict:
         "is_published": "on",
         "fixed_questions": inline_formset([]),
         "draw_rules": inline_formset([]),
-        "extra_times": inline_formset([]),
+        "personal_settings": inline_formset([]),
     }
     return nested_form_data({**settings, **overrides})
 
@@ -85,7 +85,17 @@ def test_valid_blueprint_saves_quiz_with_its_children(admin_client, regulation_c
             ]
         ),
         draw_rules=inline_formset([rule_data(4, "2", regulation_category), rule_data(2)]),
-        extra_times=inline_formset([{"user": learner.pk, "minutes": "15"}]),
+        personal_settings=inline_formset(
+            [
+                {
+                    "user": learner.pk,
+                    "minutes": "15",
+                    "closes_at": "",
+                    "extra_attempts": "0",
+                    "reason": "经批准的延时",
+                }
+            ]
+        ),
     )
     response = admin_client.post(reverse("admin_quizzes:add"), data)
     assert response.status_code == 302
@@ -95,7 +105,7 @@ def test_valid_blueprint_saves_quiz_with_its_children(admin_client, regulation_c
         (questions[1].pk, Decimal(3)),
     ]
     assert [(r.count, r.sort_order) for r in quiz.draw_rules.all()] == [(4, 0), (2, 1)]
-    assert quiz.extra_times.get().minutes == 15
+    assert quiz.personal_settings.get().minutes == 15
 
 
 def test_rule_short_of_questions_is_refused_with_the_shortfall(admin_client, regulation_category):
@@ -342,8 +352,11 @@ def quiz_menu_labels(user) -> list[str]:
 
 
 def test_menu_shows_only_what_the_user_may_open():
-    """测试管理 lists 测试/考试, 阅卷 and 成绩统计 only for users holding the matching permission."""
-    assert quiz_menu_labels(UserFactory(is_superuser=True)) == ["测试/考试", "阅卷", "成绩统计"]
+    """测试管理 lists 测试/考试, 阅卷, 成绩统计 and 应急处置 only for users holding the matching
+    permission."""
+    everything = ["测试/考试", "阅卷", "成绩统计", "应急处置"]
+    assert quiz_menu_labels(UserFactory(is_superuser=True)) == everything
+    assert quiz_menu_labels(staff_with("change_quiz")) == ["测试/考试", "应急处置"]
     assert quiz_menu_labels(staff_with("view_attempt", "view_quiz")) == ["测试/考试", "成绩统计"]
     assert quiz_menu_labels(staff_with("change_attempt")) == ["阅卷", "成绩统计"]
     assert quiz_menu_labels(staff_with()) == []

@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from quizzes import services
-from quizzes.models import Attempt, AttemptQuestion, ExtraTime, Quiz, WrongAnswer
+from quizzes.models import Attempt, AttemptQuestion, PersonalSetting, Quiz, WrongAnswer
 from quizzes.services import QuizError
 from tests.factories import UserFactory
 from tests.quizzes import factories
@@ -41,19 +41,19 @@ def test_starting_again_resumes_the_same_attempt(regulation_category, learner):
     assert start(quiz, learner, NOW + timedelta(minutes=5)).pk == first.pk
 
 
-def test_deadline_adds_extra_time_and_stops_at_close(regulation_category, learner):
-    """Personal extra time lengthens the deadline, but never past the close time."""
+def test_deadline_adds_extra_time_beyond_the_common_close(regulation_category, learner):
+    """Personal extra time lengthens the deadline and is not cut off by the common close."""
     quiz = factories.fixed(
         factories.quiz(time_limit_minutes=30), factories.bank(regulation_category, count=2)
     )
-    ExtraTime.objects.create(quiz=quiz, user=learner, minutes=15)
+    PersonalSetting.objects.create(quiz=quiz, user=learner, minutes=15, reason="经批准的延时")
     assert start(quiz, learner).deadline == NOW + timedelta(minutes=45)
     quiz.closes_at = NOW + timedelta(minutes=40)
     quiz.attempt_limit = None
     quiz.save()
     other = UserFactory()
-    ExtraTime.objects.create(quiz=quiz, user=other, minutes=15)
-    assert start(quiz, other).deadline == NOW + timedelta(minutes=40)
+    PersonalSetting.objects.create(quiz=quiz, user=other, minutes=15, reason="经批准的延时")
+    assert start(quiz, other).deadline == NOW + timedelta(minutes=45)  # close + 15 is later
 
 
 def test_attempt_limit_and_window_are_enforced(regulation_category, learner):
