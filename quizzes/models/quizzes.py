@@ -86,7 +86,7 @@ class Quiz(ClusterableModel):
     @property
     def min_regulation_share(self) -> Decimal:
         """The minimum regulation share as a fraction (0.15), as paper drawing uses it."""
-        return self.min_regulation_percent / 100
+        return Decimal(self.min_regulation_percent) / 100
 
     @property
     def is_timed(self) -> bool:
