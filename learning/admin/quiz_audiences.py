@@ -82,6 +82,7 @@ class QuizAudienceViewSet(ModelViewSet):
     model = QuizAudience
     icon = "group"
     menu_label = "测试参加范围"
+    name = "quiz_audiences"
     url_prefix = "quiz-audiences"
     index_view_class = QuizAudienceIndexView
     add_to_reference_index = False
