@@ -76,6 +76,9 @@ class IncidentView(PolicyCheckedMixin, WagtailAdminTemplateMixin, FormView):
     page_title = "应急处置"
     header_icon = "warning"
 
+    def get_breadcrumbs_items(self):
+        return [*self.breadcrumbs_items, {"url": "", "label": self.page_title}]
+
     def people(self, form) -> list:
         """The people the form names (the usernames, in order)."""
         names = form.cleaned_data["usernames"]
