@@ -9,7 +9,8 @@ The history needs any permission on questions; re-grading changes results, so it
 from functools import cached_property
 
 from django.contrib import messages
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q, Window
+from django.db.models.functions import RowNumber
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils import timezone
@@ -49,6 +50,27 @@ def paper_counts(question_ids: list[int]) -> dict[int, tuple[int, int]]:
         .annotate(running=Count("pk", filter=running), finished=Count("pk", filter=~running))
     )
     return {r["question_id"]: (r["running"], r["finished"]) for r in rows}
+
+
+PAPERS_SHOWN = 50
+
+
+def papers_of(question_ids: list[int]) -> dict[int, list[Attempt]]:
+    """Question id → the latest papers holding it (at most ``PAPERS_SHOWN`` each), one query."""
+    latest = Window(
+        RowNumber(), partition_by="question_id", order_by=F("attempt__started_at").desc()
+    )
+    rows = (
+        AttemptQuestion.objects.filter(question_id__in=question_ids)
+        .annotate(rank=latest)
+        .filter(rank__lte=PAPERS_SHOWN)
+        .select_related("attempt__user", "attempt__quiz")
+        .order_by("question_id", "rank")
+    )
+    papers: dict[int, list[Attempt]] = {}
+    for row in rows:
+        papers.setdefault(row.question_id, []).append(row.attempt)
+    return papers
 
 
 def versions_url(question: Question) -> str:
@@ -130,10 +152,12 @@ class VersionsView(PolicyCheckedMixin, WagtailAdminTemplateMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         versions = [self.question, *self.question.old_versions.order_by("-version")]
         counts = paper_counts([v.pk for v in versions])
+        papers = papers_of([v.pk for v in versions])
         rows = [
             (v, *counts.get(v.pk, (0, 0)), v.is_archived and self.question.same_shape(v))
             for v in versions
         ]
+        context["papers"] = papers
         context.update(
             question=self.question,
             rows=rows,

@@ -231,3 +231,13 @@ def test_a_withdrawn_fixed_question_stops_starting_and_flags_the_quiz(
     assert not Attempt.objects.filter(quiz=quiz, user=response.context["user"]).exists()
     html = admin_client.get(reverse("admin_quizzes:index")).content.decode()
     assert "固定题目未发布" in html
+
+
+def test_the_history_names_the_papers_of_each_version(admin_client, exam_room):
+    """Each version lists the papers holding it: who, which quiz, which attempt."""
+    question = exam_room["question"]
+    edit(admin_client, question, correct="C")
+    response = admin_client.get(reverse("question_versions:history", args=[question.pk]))
+    papers = response.context["papers"][old_version(question).pk]
+    assert sorted(a.user.username for a in papers) == ["done", "sitting", "slip"]
+    assert "(done)" in response.content.decode()
