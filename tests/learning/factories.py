@@ -239,13 +239,17 @@ def exam(**fields) -> Quiz:
 
 
 def enrol(prog: Programme, user, *, at_=None, completed=None) -> Enrollment:
-    """Enrolled on 2026-03-02 (or ``at_``); ``completed`` is a moment, or True for ``NOW``."""
-    return Enrollment.objects.create(
+    """Enrolled on 2026-03-02 (or ``at_``); ``completed`` is a moment, or True for ``NOW``.
+    Replaces the automatic enrolment a committed profile may already have brought."""
+    enrollment, _ = Enrollment.objects.update_or_create(
         programme=prog,
         user=user,
-        enrolled_at=at_ or at(2),
-        completed_at=NOW if completed is True else completed or None,
+        defaults={
+            "enrolled_at": at_ or at(2),
+            "completed_at": NOW if completed is True else completed or None,
+        },
     )
+    return enrollment
 
 
 def credit(user, item: ProgrammeItem, seconds: int, day: datetime.date = TODAY) -> StudyCredit:
