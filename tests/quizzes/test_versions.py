@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import ModelLogEntry
 
+from learning.models import Notice
 from quizzes import services
 from quizzes.models import Attempt, AttemptQuestion, Question, SingleChoiceQuestion
 from tests.factories import UserFactory, staff_with
@@ -179,6 +180,8 @@ def test_a_regrade_is_previewed_then_applied_and_logged(
     assert (done.score, done.passed, slip.score, slip.passed) == (0, False, 2, True)
     assert AttemptQuestion.objects.get(attempt=done).question_id == question.pk
     assert AttemptQuestion.objects.get(attempt=attempts["sitting"]).question_id == kept.pk
+    notice = Notice.objects.get(user=done.user)  # training tells the learner
+    assert notice.kind == Notice.Kind.REGRADED and "0 / 2,未合格" in notice.text
     entry = ModelLogEntry.objects.get(action="quizzes.regrade")
     assert entry.user_id == admin_user.pk and entry.object_id == str(question.pk)
     assert entry.data["attempts"][0] == {
