@@ -49,7 +49,7 @@ def page(browser):
 
 
 @pytest.fixture
-def committed_demo(request, settings):
+def committed_demo(request, settings, search_index):
     """The demo content and quizzes, committed for the live server, with their search index.
 
     On SQLite this is the demo loaded once per process, put back before each test
