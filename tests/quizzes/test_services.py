@@ -193,8 +193,7 @@ def test_two_simultaneous_submits_leave_one_result(regulation_category, learner,
 def test_an_answer_saved_while_the_attempt_is_handed_in_is_graded_or_refused(
     regulation_category, learner, monkeypatch
 ):
-    """An answer saved at the moment the attempt is handed in is graded with it or refused, never
-    stored after grading."""
+    """A save racing the hand-in is graded with the attempt or refused, never stored after grading."""
     quiz = factories.fixed(factories.quiz(), [factories.single(regulation_category)])
     attempt = start(quiz, learner)
     right = attempt.paper.get().option_order.index(1)
