@@ -11,18 +11,19 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def demo(demo_site, db):
-    return demo_site[0]
+def demo_pages(demo_site, db):
+    """The report of the demo's content loader (the demo is in the database)."""
+    return demo_site.pages
 
 
-def test_loader_builds_regulations_materials_and_cases(demo):
+def test_loader_builds_regulations_materials_and_cases(demo_pages):
     """The five documents become three regulations and two materials, plus >= 6 case studies."""
     assert RegulationPage.objects.live().count() == 3
     assert StudyMaterialPage.objects.live().count() == 2
     assert CaseStudyPage.objects.live().count() >= 6
 
 
-def test_loader_is_idempotent(demo):
+def test_loader_is_idempotent(demo_pages):
     """Running the loader again creates no page and no revision."""
     pages, revisions = Page.objects.count(), Revision.objects.count()
     report = load_content(seeds_dir=settings.DEMO_SEEDS_DIR)
@@ -30,7 +31,7 @@ def test_loader_is_idempotent(demo):
     assert (Page.objects.count(), Revision.objects.count()) == (pages, revisions)
 
 
-def test_notice_has_its_eighteen_items(demo):
+def test_notice_has_its_eighteen_items(demo_pages):
     """The notice's 18 numbered items are articles art-1 … art-18 in five parts."""
     notice = RegulationPage.objects.get(slug="sixiang-jiandu-xuexi-tongzhi")
     articles = list(notice.articles.all())
@@ -40,7 +41,7 @@ def test_notice_has_its_eighteen_items(demo):
     assert notice.signature.startswith("中共常州市委组织部")
 
 
-def test_conversion_errors_and_boilerplate_are_cleaned(demo):
+def test_conversion_errors_and_boilerplate_are_cleaned(demo_pages):
     """Document 001 reads 科学发展观 and 原则, without the download site's boilerplate."""
     text = _all_text(RegulationPage.objects.get(slug="tigao-xuanren-yongren-gongxindu"))
     assert "科学发展观" in text and "原则" in text
@@ -48,7 +49,7 @@ def test_conversion_errors_and_boilerplate_are_cleaned(demo):
         assert artifact not in text
 
 
-def test_report_page_numbers_are_removed(demo):
+def test_report_page_numbers_are_removed(demo_pages):
     """The research report no longer has page numbers glued into its words."""
     report = StudyMaterialPage.objects.get(slug="quanguocheng-jiandu-diaoyan-baogao")
     text = "".join(str(block.value) for block in report.body)
@@ -56,19 +57,19 @@ def test_report_page_numbers_are_removed(demo):
     assert "以来3召开" not in text and "近20次" in text
 
 
-def test_every_case_study_cites_a_source(demo):
+def test_every_case_study_cites_a_source(demo_pages):
     """Each case study links at least one regulation article or study material."""
     for case in CaseStudyPage.objects.all():
         assert case.article_links.exists() or case.related_materials.exists(), case.title
 
 
-def test_quotation_resolves_to_the_article_holding_it(demo):
+def test_quotation_resolves_to_the_article_holding_it(demo_pages):
     """A short quotation resolves to the article whose text holds it."""
     article = resolve_source("001", "至少保证8个学时")
     assert "8个学时" in article.body
 
 
-def test_unknown_quotation_is_an_error(demo):
+def test_unknown_quotation_is_an_error(demo_pages):
     """A quotation found nowhere raises a clear error naming the document."""
     with pytest.raises(SeedError, match="找不到引文"):
         resolve_source("000", "这句话不在任何文件里")

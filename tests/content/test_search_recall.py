@@ -13,6 +13,9 @@ from wagtail.models import Page
 
 from tests.content.search_corpus import ALL_TITLES, QUERIES, Case, create_corpus
 
+# The corpus is built once per backend: the whole module runs on one xdist worker.
+pytestmark = pytest.mark.xdist_group("search-corpus")
+
 BACKENDS = {
     "whoosh": {"BACKEND": "content.search.whoosh_backend", "LOCK_TIMEOUT": 30},
     "database": {"BACKEND": "content.search.database_backend"},

@@ -4,6 +4,7 @@ import os
 import shutil
 
 import pytest
+from django.db import connection
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM calls made by the
 # test itself (setting up data) are still synchronous and safe.
@@ -45,3 +46,27 @@ def page(browser):
     page.set_default_timeout(15_000)
     yield page
     context.close()
+
+
+@pytest.fixture
+def committed_demo(request, settings, search_index):
+    """The demo content and quizzes, committed for the live server, with their search index.
+
+    On SQLite this is the demo loaded once per process, put back before each test
+    (``demo_site``); on PostgreSQL the test loads it and the database is emptied after.
+    """
+    if connection.vendor == "sqlite":
+        demo = request.getfixturevalue("demo_site")
+        index = settings.WAGTAILSEARCH_BACKENDS["default"].get("PATH")
+        if index and demo.index.exists():
+            shutil.copytree(demo.index, index, dirs_exist_ok=True)
+        return
+    from django.utils import timezone
+
+    from content.demo.loader import load_content
+    from content.services import ensure_site_tree
+    from quizzes.demo import load_quizzes
+
+    ensure_site_tree()
+    load_content(seeds_dir=settings.DEMO_SEEDS_DIR)
+    load_quizzes(now=timezone.now())

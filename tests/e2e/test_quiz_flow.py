@@ -2,26 +2,18 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.conf import settings
 from django.utils import timezone
 
-from content.demo.loader import load_content
-from content.services import ensure_site_tree
-from quizzes.demo import load_quizzes
 from quizzes.models import Attempt
-from tests.factories import UserFactory
-
-PASSWORD = "correct-horse-42"
+from tests.factories import PASSWORD, UserFactory
 
 # The live server reads committed data: these tests commit, and the database is flushed after.
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def learner():
-    ensure_site_tree()
-    load_content(seeds_dir=settings.DEMO_SEEDS_DIR)
-    load_quizzes(now=timezone.now())
+def demo_cadre(committed_demo):
+    """A cadre who may log in, on the demo site with its quizzes."""
     return UserFactory(username="cadre", first_name="李县长")
 
 
@@ -46,7 +38,7 @@ def answer_first_option(page, index):
     question.locator(".save-status", has_text="已保存").wait_for()
 
 
-def test_answers_survive_a_reload_and_time_running_out(learner, live_server, page):
+def test_answers_survive_a_reload_and_time_running_out(demo_cadre, live_server, page):
     """A cadre answers, reloads and finds the answers kept; when time runs out the saved answers are graded."""
     log_in(page, live_server.url)
     start_self_test(page, live_server.url)
@@ -57,7 +49,7 @@ def test_answers_survive_a_reload_and_time_running_out(learner, live_server, pag
         assert page.locator(".question").nth(index).locator("input:checked").count() == 1
     assert page.locator(".sheet a.answered").count() == 3
 
-    attempt = Attempt.objects.get(user=learner)
+    attempt = Attempt.objects.get(user=demo_cadre)
     Attempt.objects.filter(pk=attempt.pk).update(deadline=timezone.now() + timedelta(seconds=6))
     page.reload()
     page.wait_for_url(re.compile(r"/result/$"), timeout=30_000)
@@ -67,7 +59,7 @@ def test_answers_survive_a_reload_and_time_running_out(learner, live_server, pag
     assert page.locator(".review-item").count() == 25
 
 
-def test_review_links_each_answer_to_its_article(learner, live_server, page):
+def test_review_links_each_answer_to_its_article(demo_cadre, live_server, page):
     """After finishing, the review explains each question and links to the cited article's anchor."""
     log_in(page, live_server.url)
     start_self_test(page, live_server.url)

@@ -1,22 +1,12 @@
 import re
 
 import pytest
-from django.conf import settings
-
-from content.demo.loader import load_content
-from content.services import ensure_site_tree
 
 # The live server reads committed data: these tests commit, and the database is flushed after.
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture
-def demo_site():
-    ensure_site_tree()
-    load_content(seeds_dir=settings.DEMO_SEEDS_DIR)
-
-
-def test_search_leads_to_highlighted_article(demo_site, live_server, page):
+def test_search_leads_to_highlighted_article(committed_demo, live_server, page):
     """A visitor searches 学时 from the home page and lands on the highlighted article."""
     page.goto(live_server.url + "/")
     page.get_by_role("searchbox", name="全文搜索").fill("学时")

@@ -4,15 +4,17 @@ import datetime
 import shutil
 import subprocess
 import threading
+import time
 from decimal import Decimal
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 from django.urls import reverse
 
 from learning import certificate_pdf as certificates
-from learning import services
+from learning import progress, services
 from learning.models import Certificate, Enrollment
+from learning.services import completion
 from tests.learning import factories
 
 
@@ -89,19 +91,19 @@ def test_colliding_number_is_retried(prog, city, monkeypatch):
     first = _finished_enrollment(prog, city)
     second = _finished_enrollment(prog, city)
     services.complete_if_done(enrollment=first, now=factories.NOW)
-    real = services.next_certificate_number
+    real = completion.next_certificate_number
     stale = iter(["ZG-2026-000001"])  # what the other request read before the first insert
 
     def racing(year):
         return next(stale, None) or real(year)
 
-    monkeypatch.setattr(services, "next_certificate_number", racing)
+    monkeypatch.setattr(completion, "next_certificate_number", racing)
     certificate = services.complete_if_done(enrollment=second, now=factories.NOW)
     assert certificate.number == "ZG-2026-000002"
     assert Certificate.objects.count() == 2
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs concurrent connections")
+@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_simultaneous_completions_get_distinct_numbers(monkeypatch):
     """Two threads completing at the same moment get two different numbers."""
@@ -110,7 +112,7 @@ def test_two_simultaneous_completions_get_distinct_numbers(monkeypatch):
     factories.lesson(prog, minutes=45)
     enrollments = [_finished_enrollment(prog, city) for _ in range(2)]
     barrier = threading.Barrier(2, timeout=10)
-    real = services.next_certificate_number
+    real = completion.next_certificate_number
     local = threading.local()
 
     def synchronised(year):
@@ -120,7 +122,7 @@ def test_two_simultaneous_completions_get_distinct_numbers(monkeypatch):
             barrier.wait()  # both have read the same highest number before either inserts
         return number
 
-    monkeypatch.setattr(services, "next_certificate_number", synchronised)
+    monkeypatch.setattr(completion, "next_certificate_number", synchronised)
     results, errors = [], []
 
     def complete(enrollment):
@@ -140,6 +142,44 @@ def test_two_simultaneous_completions_get_distinct_numbers(monkeypatch):
         thread.join()
     assert not errors
     assert sorted(results) == ["ZG-2026-000001", "ZG-2026-000002"]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_simultaneous_completions_of_one_enrollment_keep_the_first(monkeypatch):
+    """Completing one enrollment twice at once issues one certificate, dated when it completed."""
+    city = factories.unit("常州市")
+    prog = factories.programme(required_hours=Decimal("1"))
+    factories.lesson(prog, minutes=45)
+    enrollment = _finished_enrollment(prog, city)
+    read = progress.enrollment_progress
+
+    def read_slowly(locked):  # both have read the enrollment before either completes it
+        result = read(locked)
+        time.sleep(0.3)
+        return result
+
+    monkeypatch.setattr(progress, "enrollment_progress", read_slowly)
+    barrier, errors = threading.Barrier(2, timeout=10), []
+
+    def complete(now):
+        try:
+            barrier.wait()
+            services.complete_if_done(enrollment=Enrollment.objects.get(pk=enrollment.pk), now=now)
+        except Exception as error:  # pragma: no cover - reported below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    moments = (factories.NOW, factories.NOW + datetime.timedelta(hours=1))
+    threads = [threading.Thread(target=complete, args=(now,)) for now in moments]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    enrollment.refresh_from_db()
+    assert enrollment.completed_at == Certificate.objects.get().issued_at
 
 
 # Revocation and verification -------------------------------------------------------------------

@@ -371,6 +371,7 @@ def slow_session_read(monkeypatch):
     monkeypatch.setattr(study, "_locked_session", read_slowly)
 
 
+@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_simultaneous_beats_from_two_tabs_credit_an_interval_once(slow_session_read):
     """Two tabs beating at the same instant credit the interval once."""
@@ -381,6 +382,7 @@ def test_simultaneous_beats_from_two_tabs_credit_an_interval_once(slow_session_r
     assert credited(user, item) == 60
 
 
+@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_a_lesson_switch_racing_a_beat_never_counts_time_twice(slow_session_read, monkeypatch):
     """A beat for the running lesson and a switch to another at the same instant: the row lock
@@ -399,6 +401,28 @@ def test_a_lesson_switch_racing_a_beat_never_counts_time_twice(slow_session_read
     run_together(lambda: beat(user, first, 60), lambda: beat(user, second, 60))
     total = credited(user, first) + credited(user, second)
     assert total in (30, 60)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_beats_after_midnight_file_the_old_day_once(slow_session_read):
+    """Two tabs beating at the same instant after midnight file the old day's seconds once."""
+    user, item = factories.enrolled_lesson()
+    evening = datetime(2024, 5, 6, 23, 59, 30, tzinfo=SHANGHAI)
+    StudyCredit.objects.create(user=user, item=item, day=evening.date(), seconds=100)
+    for offset in (0, 20):
+        beat_at = evening + timedelta(seconds=offset)
+        study.heartbeat(user=user, item_id=item.pk, visible=True, interacted=True, now=beat_at)
+    after_midnight = evening + timedelta(seconds=40)
+
+    def beat_after_midnight():
+        study.heartbeat(
+            user=user, item_id=item.pk, visible=True, interacted=True, now=after_midnight
+        )
+
+    run_together(beat_after_midnight, beat_after_midnight)
+    rows = dict(StudyCredit.objects.filter(user=user).values_list("day", "seconds"))
+    assert rows == {evening.date(): 120}
 
 
 # Pages and JSON endpoints --------------------------------------------------------------------

@@ -162,6 +162,7 @@ def test_category_filter_includes_subcategories(admin_client, category_tree):
     assert listed_stems(response) == {"下级"}
 
 
+@pytest.mark.usefixtures("search_index")
 def test_chinese_search_finds_the_question_through_the_search_backend(admin_client, category_tree):
     """A Chinese word matches inside an unspaced stem, combined with filters."""
     SingleChoiceQuestionFactory(
@@ -179,6 +180,7 @@ def test_chinese_search_finds_the_question_through_the_search_backend(admin_clie
     assert listed_stems(response) == {"离任检查由____负责。"}
 
 
+@pytest.mark.usefixtures("search_index")
 def test_search_can_be_sorted_by_a_column(admin_client, category_tree):
     """An explicit ordering applies to search results instead of relevance."""
     SingleChoiceQuestionFactory(stem="责任追究甲?", category=category_tree["sub"], difficulty=3)

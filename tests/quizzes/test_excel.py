@@ -181,6 +181,7 @@ def test_empty_rows_are_skipped_and_rows_keep_their_excel_numbers(category):
     assert import_questions(xlsx(rows)).created == 2
 
 
+@pytest.mark.usefixtures("search_index")
 def test_imported_questions_are_found_by_a_chinese_search(category):
     """Bulk-imported questions reach the search index (bulk inserts send no save signal)."""
     import_questions(xlsx([row(题干="干部选拔任用工作责任追究的对象有哪些?")]))
@@ -355,6 +356,7 @@ def volume_rows(count: int) -> list[list]:
     return rows
 
 
+@pytest.mark.usefixtures("search_index")
 def test_2000_rows_import_quickly_with_bulk_queries(category):
     """2,000 rows are written with a bounded number of queries, well within 20 seconds."""
     file = xlsx(volume_rows(2000))

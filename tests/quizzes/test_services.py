@@ -1,5 +1,6 @@
 import random
 import threading
+import time
 from datetime import timedelta
 from decimal import Decimal
 
@@ -9,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from quizzes import services
 from quizzes.models import Attempt, AttemptQuestion, PersonalSetting, Quiz, WrongAnswer
-from quizzes.services import QuizError
+from quizzes.services import QuizError, attempts
 from tests.factories import UserFactory
 from tests.quizzes import factories
 from tests.quizzes.factories import NOW
@@ -150,8 +151,22 @@ def test_double_finish_changes_nothing(regulation_category, learner):
     assert (first.finished_at, first.score) == (second.finished_at, second.score)
 
 
+@pytest.fixture
+def slow_paper_read(monkeypatch):
+    """Hold each finish between reading the attempt and grading it, widening any race."""
+    read = attempts.paper_rows
+
+    def read_slowly(attempt):
+        rows = read(attempt)
+        time.sleep(0.3)
+        return rows
+
+    monkeypatch.setattr(attempts, "paper_rows", read_slowly)
+
+
+@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_two_simultaneous_submits_leave_one_result(regulation_category, learner):
+def test_two_simultaneous_submits_leave_one_result(regulation_category, learner, slow_paper_read):
     """Two threads finishing the same attempt at once leave exactly one consistent result."""
     quiz = factories.fixed(factories.quiz(), factories.bank(regulation_category, count=3))
     attempt = start(quiz, learner)
@@ -171,6 +186,54 @@ def test_two_simultaneous_submits_leave_one_result(regulation_category, learner)
     [t.join() for t in threads]
     assert len(results) == 2 and len({r.finished_at for r in results}) == 1
     assert Attempt.objects.get(pk=attempt.pk).finished_at == results[0].finished_at
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_an_answer_saved_while_the_attempt_is_handed_in_is_graded_or_refused(
+    regulation_category, learner, monkeypatch
+):
+    """A save racing the hand-in is graded with the attempt or refused, never stored after grading."""
+    quiz = factories.fixed(factories.quiz(), [factories.single(regulation_category)])
+    attempt = start(quiz, learner)
+    right = attempt.paper.get().option_order.index(1)
+    reading, store = threading.Event(), attempts._stored_response
+
+    def store_slowly(row, response):  # the save has read the attempt: hand in meanwhile
+        reading.set()
+        time.sleep(0.3)
+        return store(row, response)
+
+    monkeypatch.setattr(attempts, "_stored_response", store_slowly)
+    outcome = []
+
+    def save():
+        try:
+            services.save_answer(
+                attempt_id=attempt.pk, user=learner, position=1, response=right, now=NOW
+            )
+            outcome.append("saved")
+        except QuizError:
+            outcome.append("refused")
+        finally:
+            connection.close()
+
+    def hand_in():
+        try:
+            reading.wait(timeout=10)
+            services.finish_attempt(attempt_id=attempt.pk, now=NOW)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=save), threading.Thread(target=hand_in)]
+    [t.start() for t in threads]
+    [t.join() for t in threads]
+    row, finished = attempt.paper.get(), Attempt.objects.get(pk=attempt.pk)
+    assert finished.is_finished
+    if outcome == ["saved"]:
+        assert (row.response, row.score, finished.score) == (1, row.points, row.points)
+    else:
+        assert outcome == ["refused"] and row.response is None
 
 
 def test_save_after_finish_is_refused(regulation_category, learner):
