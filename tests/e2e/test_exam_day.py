@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def exam(settings):
+def open_exam(settings):
     """A 60-minute exam of 25 questions for 组工干部, open now; a candidate and an outsider."""
     settings.QUIZ_STATE_SYNC_SECONDS = 1
     ensure_site_tree()
@@ -66,7 +66,7 @@ def countdown_seconds(page) -> int:
 
 
 @pytest.mark.parametrize("width", [1280, 390])
-def test_the_countdown_stays_in_view_at_the_last_question(exam, live_server, browser, width):
+def test_the_countdown_stays_in_view_at_the_last_question(open_exam, live_server, browser, width):
     """Scrolled to question 13 or 25, on a desktop and on a phone, the countdown is on screen."""
     context = browser.new_context(viewport={"width": width, "height": 800}, locale="zh-CN")
     page = context.new_page()
@@ -82,7 +82,7 @@ def test_the_countdown_stays_in_view_at_the_last_question(exam, live_server, bro
 
 
 def test_a_close_moved_in_the_admin_reaches_the_countdown_without_reload(
-    exam, live_server, browser, page
+    open_exam, live_server, browser, page
 ):
     """The office moves the close to ten minutes from now; within a sync interval the
     candidate's countdown shows about ten minutes, with no reload."""
@@ -96,7 +96,7 @@ def test_a_close_moved_in_the_admin_reaches_the_countdown_without_reload(
     office.fill("#id_username", "office")
     office.fill("#id_password", PASSWORD)
     office.click("button[type=submit]")
-    office.goto(live_server.url + f"/admin/quizzes/edit/{exam.pk}/")
+    office.goto(live_server.url + f"/admin/quizzes/edit/{open_exam.pk}/")
     new_close = timezone.localtime(timezone.now() + timedelta(minutes=10))
     office.fill("#id_closes_at", new_close.strftime("%Y-%m-%d %H:%M"))
     office.get_by_role("button", name="保存").first.click()
@@ -111,7 +111,7 @@ def test_a_close_moved_in_the_admin_reaches_the_countdown_without_reload(
     assert 8 * 60 <= countdown_seconds(page) <= 10 * 60
 
 
-def test_someone_outside_the_audience_cannot_start(exam, live_server, page):
+def test_someone_outside_the_audience_cannot_start(open_exam, live_server, page):
     """A 县处级 cadre does not find the exam in the list, and its page says why, with no start."""
     log_in(page, live_server.url, "outsider")
     page.goto(live_server.url + "/quizzes/")

@@ -50,6 +50,7 @@ def test_a_personal_close_replaces_the_common_one():
 
 
 def test_an_untimed_quiz_ends_at_its_close():
+    """Without a time limit the attempt runs until the close."""
     own = Terms(time_limit_minutes=None, opens_at=None, common_close=T0 + minutes(90),
                 attempt_limit=None)  # fmt: skip
     assert own.deadline(T0) == T0 + minutes(90)
@@ -122,6 +123,7 @@ def test_closing_early_hands_in_running_attempts_with_their_answers(
 
 
 def test_unpublishing_ends_running_attempts(sitting, django_capture_on_commit_callbacks):
+    """Unpublishing a quiz hands in its running attempts at once."""
     quiz = sitting["quiz"]
     quiz.is_published = False
     with django_capture_on_commit_callbacks(execute=True):

@@ -84,6 +84,7 @@ def test_a_malformed_answer_is_refused_as_malformed(client, paper):
 
 
 def test_the_page_carries_each_questions_stored_number(client, paper):
+    """The page loads each question with its stored save number, the base of its next saves."""
     save(client, paper, response=1, seq=PAGE_SPACE + 3, base=0)
     html = client.get(reverse("quizzes:attempt", args=(paper.pk,))).content.decode()
     assert f'data-seq="{PAGE_SPACE + 3}"' in html
@@ -138,6 +139,7 @@ def test_the_review_marks_options_counts_and_filters(client, paper):
 
 
 def test_no_retake_offered_when_no_attempt_is_left(client, paper):
+    """With the attempts used up the result page offers no 再测一次."""
     paper.quiz.attempt_limit = 1
     paper.quiz.save()
     response = finish_with(client, paper, {})
