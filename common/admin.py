@@ -73,7 +73,7 @@ def local(moment: datetime | None, empty: str = "—") -> str:
 class ProtectedDeleteView(generic.DeleteView):
     """Explains, instead of failing, when other records still need the object."""
 
-    protected_message = "该对象仍被其他记录引用,不能删除。"
+    protected_message = "该对象仍被其他记录引用，不能删除。"
 
     def form_valid(self, form):
         try:

@@ -13,6 +13,7 @@ text (a name typed as ``=HYPERLINK(…)`` never becomes a live formula in someon
 """
 
 import logging
+import unicodedata
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -56,13 +57,13 @@ class RowError:
         if self.row is not None:
             where = f"第{self.row}行"
             if self.column:
-                where += f" {self.column}列({self.header})"
+                where += f" {self.column}列（{self.header}）"
         if self.sheet:
             where = f"“{self.sheet}”表 {where}".strip()
         return where
 
     def __str__(self) -> str:
-        return f"{self.location}:{self.message}" if self.location else self.message
+        return f"{self.location}：{self.message}" if self.location else self.message
 
 
 @dataclass(frozen=True)
@@ -123,9 +124,9 @@ def size_text(limit: int) -> str:
 def _file_problem(file: IO[bytes], max_bytes: int) -> str:
     name = getattr(file, "name", "") or ""
     if name and not name.lower().endswith(".xlsx"):
-        return "文件类型不正确:请上传用模板填写的 .xlsx 文件(不支持 .xls、.csv 等格式)"
+        return "文件类型不正确：请上传用模板填写的 .xlsx 文件（不支持 .xls、.csv 等格式）"
     if file_size(file) > max_bytes:
-        return f"文件过大:超过上限 {size_text(max_bytes)},请分批导入。"
+        return f"文件过大：超过上限 {size_text(max_bytes)}，请分批导入。"
     try:
         with zipfile.ZipFile(file) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
@@ -134,7 +135,7 @@ def _file_problem(file: IO[bytes], max_bytes: int) -> str:
     finally:
         file.seek(0)
     if unpacked > MAX_UNPACKED_BYTES:
-        return f"文件解压后超过 {size_text(MAX_UNPACKED_BYTES)},请删除多余的内容后再导入。"
+        return f"文件解压后超过 {size_text(MAX_UNPACKED_BYTES)}，请删除多余的内容后再导入。"
     return ""
 
 
@@ -171,7 +172,7 @@ def _read_workbook(workbook, specs: Sequence[SheetSpec]) -> SheetRows:
         elif not named:
             sheet = workbook.worksheets[0]
         else:
-            message = f"缺少工作表“{spec.name}”,请使用下载的模板填写"
+            message = f"缺少工作表“{spec.name}”，请使用下载的模板填写"
             result.errors.append(RowError(message, sheet=spec.name))
             continue
         rows, errors = _sheet_rows(sheet, spec, named)
@@ -193,32 +194,40 @@ def _sheet_rows(sheet, spec: SheetSpec, named: bool) -> tuple[list[Row], list[Ro
     sheet_name = spec.name if named else ""
     for number, values in enumerate(data, start=2):
         if number > MAX_SCANNED_ROWS:
-            message = f"超过 {MAX_SCANNED_ROWS} 行(含空行),请分成多个文件导入"
+            message = f"超过 {MAX_SCANNED_ROWS} 行（含空行），请分成多个文件导入"
             return [], [RowError(message, sheet=sheet_name)]
         if not any(cell_text(value) for value in values):
             continue
         if len(rows) == spec.max_rows:
-            message = f"超过 {spec.max_rows} 行的上限,请分成多个文件导入"
+            message = f"超过 {spec.max_rows} 行的上限，请分成多个文件导入"
             return [], [RowError(message, sheet=sheet_name)]
         values = (*values, *[None] * (width - len(values)))
         rows.append((number, dict(zip(spec.headers, values, strict=True))))
     return rows, []
 
 
+def same_label(actual: str, expected: str) -> bool:
+    """Header text compared as people read it: full- and half-width forms of a character (（ and
+    (, ： and :) are the same, surrounding spaces ignored."""
+    return unicodedata.normalize("NFKC", actual).strip() == unicodedata.normalize("NFKC", expected)
+
+
 def header_errors(spec: SheetSpec, cells: list[str], named: bool = False) -> list[RowError]:
     """Every header cell that is not the template's, and every extra column."""
     if not any(cells):
-        return [RowError("第1行没有表头,请使用下载的模板填写", 1, sheet=spec.name if named else "")]
+        return [
+            RowError("第1行没有表头，请使用下载的模板填写", 1, sheet=spec.name if named else "")
+        ]
     errors = []
     for index, expected in enumerate(spec.headers):
         actual = cells[index] if index < len(cells) else ""
-        if actual == expected:
+        if same_label(actual, expected):
             continue
-        message = f"表头应为“{expected}”,实际为“{actual}”" if actual else f"缺少表头“{expected}”"
+        message = f"表头应为“{expected}”，实际为“{actual}”" if actual else f"缺少表头“{expected}”"
         errors.append(spec.error(1, expected, message, named=named))
     for index in range(len(spec.headers), len(cells)):
         if cells[index]:
-            message = f"多余的列“{cells[index]}”,请按模板删除"
+            message = f"多余的列“{cells[index]}”，请按模板删除"
             letter = get_column_letter(index + 1)
             errors.append(RowError(message, 1, letter, cells[index], spec.name if named else ""))
     return errors

@@ -70,9 +70,9 @@ def describe(audience: QuizAudience) -> str:
     place = "、".join(audience.rank_labels)
     units = "、".join(u.name for u in audience.units.all())
     if units:
-        place = f"{place}({units}及其下级单位)" if place else f"{units}及其下级单位的人员"
+        place = f"{place}（{units}及其下级单位）" if place else f"{units}及其下级单位的人员"
     parts = [place] if place else []
     parts += [f"“{p.title}”的学员" for p in audience.programmes.all()]
     if audience.people.all():
         parts.append("指定人员")
-    return f"本测试面向:{';'.join(parts)}。" if parts else ""
+    return f"本测试面向：{'；'.join(parts)}。" if parts else ""

@@ -100,7 +100,7 @@ def register_font() -> str:
             continue
         return FONT_NAME
     raise CertificateFontError(
-        "无法生成证书:服务器上没有可用的中文 TrueType 字体。"
+        "无法生成证书：服务器上没有可用的中文 TrueType 字体。"
         "请安装文泉驿微米黑(Debian/Ubuntu:apt-get install fonts-wqy-microhei),"
         "或在设置 LEARNING_CERTIFICATE_FONT 中指定字体文件路径。"
     )

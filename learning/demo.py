@@ -144,8 +144,8 @@ PROGRAMMES = (
     {
         "slug": "zugong-gangqian-peixun",
         "title": "组工干部岗前培训",
-        "description": "新进组织人事部门干部岗前培训:应修 10 学时,其中干部选拔任用政策法规和"
-        "干部人事纪律不少于 8 学时;学完必修课程并通过统一考试后颁发结业证书。",
+        "description": "新进组织人事部门干部岗前培训：应修 10 学时，其中干部选拔任用政策法规和"
+        "干部人事纪律不少于 8 学时；学完必修课程并通过统一考试后颁发结业证书。",
         "audience_ranks": [Rank.ORG_STAFF],
         "required_hours": 10,
         "required_regulation_hours": 8,
@@ -163,7 +163,7 @@ PROGRAMMES = (
     {
         "slug": "xianchuji-lunxun",
         "title": "县处级领导干部四项监督制度轮训",
-        "description": "县处级领导干部轮训:学习四项监督制度及配套规定,完成自我测试,以测促学。",
+        "description": "县处级领导干部轮训：学习四项监督制度及配套规定，完成自我测试，以测促学。",
         "audience_ranks": [Rank.COUNTY],
         "required_hours": 4,
         "required_regulation_hours": 0,

@@ -9,7 +9,7 @@ from django.urls import NoReverseMatch, reverse
 
 from learning.models import LearnerProfile
 
-CHANGE_PASSWORD_MESSAGE = "为了账号安全,请先修改初始密码,再使用其他功能。"
+CHANGE_PASSWORD_MESSAGE = "为了账号安全，请先修改初始密码，再使用其他功能。"
 PASSWORD_OK_KEY = "learning_password_ok"
 
 

@@ -117,7 +117,7 @@ def get_visible_unit(user, pk) -> Unit:
     """The unit ``pk`` if the user may see it; Http404 otherwise (also for unknown ids)."""
     unit = Unit.objects.filter(pk=pk).first() if str(pk).isdigit() else None
     if unit is None or not can_see_unit(user, unit):
-        raise Http404("找不到该单位,或您无权查看该单位。")
+        raise Http404("找不到该单位，或您无权查看该单位。")
     return unit
 
 

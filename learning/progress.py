@@ -323,7 +323,7 @@ def _offline_status(item: ProgrammeItem, attendance: Attendance | None) -> ItemS
     if attendance is None:
         hours = item.offline_hours or ZERO
         return ItemStatus(item, False, "未出席", f"{hours.normalize():f} 学时")
-    detail = f"{attendance.attended_on:%Y-%m-%d} 出席,计 {attendance.hours.normalize():f} 学时"
+    detail = f"{attendance.attended_on:%Y-%m-%d} 出席，计 {attendance.hours.normalize():f} 学时"
     return ItemStatus(item, True, "已出席", detail, hours=attendance.hours)
 
 

@@ -65,7 +65,7 @@ class Terms:
         if self.start_close and now >= self.start_close:
             return "该测试已经结束。"
         if self.attempts_allowed is not None and used >= self.attempts_allowed:
-            return f"该测试最多可作答 {self.attempts_allowed} 次,您已用完。"
+            return f"该测试最多可作答 {self.attempts_allowed} 次，您已用完。"
         return ""
 
 

@@ -127,7 +127,7 @@ def _quiz_specs(now) -> list[dict]:
             "slug": "sixiang-jiandu-zice",
             "title": "四项监督制度自我测试",
             "mode": Quiz.Mode.SELF_TEST,
-            "description": "面向县处级领导干部的限时自我测试:30 分钟,随机抽取 25 道客观题,"
+            "description": "面向县处级领导干部的限时自我测试：30 分钟，随机抽取 25 道客观题，"
             "交卷后即可查看每道题的解析和所依据的条文。可多次作答。",
             "time_limit_minutes": 30,
             "pass_percent": Decimal(60),
@@ -141,8 +141,8 @@ def _quiz_specs(now) -> list[dict]:
             "slug": "zugong-ganbu-tongyi-kaoshi",
             "title": "组工干部统一考试",
             "mode": Quiz.Mode.EXAM,
-            "description": "组工干部岗前培训统一考试:60 分钟,限作答 1 次,法规纪律内容不少于 30%,"
-            "含 1 道简答题(人工阅卷)。考试结束后公布答案和解析。",
+            "description": "组工干部岗前培训统一考试：60 分钟，限作答 1 次，法规纪律内容不少于 30%，"
+            "含 1 道简答题（人工阅卷）。考试结束后公布答案和解析。",
             "time_limit_minutes": 60,
             "opens_at": now - timedelta(days=1),
             "closes_at": now + timedelta(days=60),
@@ -185,9 +185,9 @@ def _practice_specs() -> list[dict]:
         specs.append(
             {
                 "slug": f"practice-{top.pk}",
-                "title": f"专项练习:{top.name}",
+                "title": f"专项练习：{top.name}",
                 "mode": Quiz.Mode.PRACTICE,
-                "description": f"“{top.name}”类题目随机练习,不限时,交卷后查看解析。",
+                "description": f"“{top.name}”类题目随机练习，不限时，交卷后查看解析。",
                 "is_published": True,
                 "min_regulation_percent": Decimal(0),
                 "rules": rules,

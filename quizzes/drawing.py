@@ -78,7 +78,7 @@ def check(blueprint: Blueprint) -> list[str]:
         p for p in (_pool_problem(i, r, blueprint) for i, r in enumerate(blueprint.rules)) if p
     ]
     if blueprint.total_points <= 0:
-        problems.append("试卷没有任何题目:请添加固定题目或抽题规则。")
+        problems.append("试卷没有任何题目：请添加固定题目或抽题规则。")
     if problems:
         return problems
     shortfall = _regulation_shortfall(blueprint, _max_quotas(blueprint))
@@ -86,7 +86,7 @@ def check(blueprint: Blueprint) -> list[str]:
         problems.append(_share_message(blueprint, shortfall))
     elif _witness(blueprint) is None:
         problems.append(
-            "各抽题规则的题目范围相互重叠(或同题组的题目太多),去重后不足以组成完整试卷,请调整规则。"
+            "各抽题规则的题目范围相互重叠（或同题组的题目太多），去重后不足以组成完整试卷，请调整规则。"
         )
     return problems
 
@@ -94,7 +94,9 @@ def check(blueprint: Blueprint) -> list[str]:
 def _fixed_problems(blueprint: Blueprint) -> list[str]:
     slots = [c.slot for c, _ in blueprint.fixed]
     repeated = sorted({s for s in slots if slots.count(s) > 1})
-    return [f"固定题目中有多道题属于同一同题组“{s}”,同一份试卷只能出现其中一道。" for s in repeated]
+    return [
+        f"固定题目中有多道题属于同一同题组“{s}”，同一份试卷只能出现其中一道。" for s in repeated
+    ]
 
 
 def _pool_problem(index: int, rule: Rule, blueprint: Blueprint) -> str:
@@ -102,10 +104,10 @@ def _pool_problem(index: int, rule: Rule, blueprint: Blueprint) -> str:
     available = len(_slots(usable))
     if available >= rule.count:
         return ""
-    grouped = "(同一同题组只算一题)" if available < len(usable) else ""
+    grouped = "（同一同题组只算一题）" if available < len(usable) else ""
     return (
-        f"第{index + 1}条抽题规则({rule.label})需要 {rule.count} 题,"
-        f"题库中符合条件的已发布题目只有 {available} 题{grouped},"
+        f"第{index + 1}条抽题规则（{rule.label}）需要 {rule.count} 题，"
+        f"题库中符合条件的已发布题目只有 {available} 题{grouped}，"
         f"还差 {rule.count - available} 题。"
     )
 
@@ -145,10 +147,10 @@ def _regulation_shortfall(blueprint: Blueprint, quotas: list[int]) -> Decimal:
 def _share_message(blueprint: Blueprint, shortfall: Decimal) -> str:
     best = max((r.points for r in blueprint.rules), default=Decimal(1))
     return (
-        f"法规纪律内容达不到要求的 {_number(blueprint.min_share * 100)}%:"
-        f"按现有题库最多还差 {_number(shortfall)} 分,"
+        f"法规纪律内容达不到要求的 {_number(blueprint.min_share * 100)}%："
+        f"按现有题库最多还差 {_number(shortfall)} 分，"
         f"约需再增加 {math.ceil(shortfall / best)} 道法规纪律类题目"
-        "(可在抽题范围内补充法规纪律类题目,或增加法规纪律分类的抽题规则)。"
+        "（可在抽题范围内补充法规纪律类题目，或增加法规纪律分类的抽题规则）。"
     )
 
 

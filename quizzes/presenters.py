@@ -97,7 +97,7 @@ class Section:
 
     @property
     def heading(self) -> str:
-        return f"{self.number}、{self.label}(共 {len(self.items)} 题,{self.points_text})"
+        return f"{self.number}、{self.label}（共 {len(self.items)} 题，{self.points_text}）"
 
 
 def sections(items: list) -> list[Section]:

@@ -294,7 +294,7 @@ def _item_scores(attempts) -> list[dict]:
 
 def _versioned(stem: str, current_id: int | None, version: int) -> str:
     """A version kept for old papers is named as such beside the question's current one."""
-    return f"{stem}(第{version}版,已修改)" if current_id else stem
+    return f"{stem}（第{version}版，已修改）" if current_id else stem
 
 
 def _item_rows(items: dict[int, statistics.ItemStats]) -> list[ItemRow]:
@@ -309,6 +309,6 @@ def _item_rows(items: dict[int, statistics.ItemStats]) -> list[ItemRow]:
     }
     ids = sorted(items, key=lambda pk: (order.get(found.get(pk, ("", ""))[1], 99), pk))
     return [
-        ItemRow(n, pk, *found.get(pk, ("(题目已删除)", "")), items[pk])
+        ItemRow(n, pk, *found.get(pk, ("（题目已删除）", "")), items[pk])
         for n, pk in enumerate(ids, start=1)
     ]

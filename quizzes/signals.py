@@ -34,7 +34,7 @@ def flag_questions_on_revised_articles(sender, instance, **kwargs):
         ).exclude(source_fingerprint=article_fingerprint(article))
         stale.update(
             status=Question.Status.NEEDS_REVIEW,
-            review_note=f"依据条文《{instance.title}》{article.display_label}已修订,请核对题目。",
+            review_note=f"依据条文《{instance.title}》{article.display_label}已修订，请核对题目。",
         )
 
 
@@ -44,5 +44,5 @@ def flag_questions_on_removed_article(sender, instance, **kwargs):
     held = Question.objects.current().filter(source_article=instance)
     held.exclude(status=Question.Status.DRAFT).update(
         status=Question.Status.NEEDS_REVIEW,
-        review_note=f"依据条文《{instance.page.title}》{instance.display_label}已删除,请重新指定依据。",
+        review_note=f"依据条文《{instance.page.title}》{instance.display_label}已删除，请重新指定依据。",
     )

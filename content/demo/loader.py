@@ -25,8 +25,8 @@ from content.models.cases import CaseStudyArticleLink
 
 CASE_STUDIES_FILE = Path(__file__).resolve().parent.parent / "demo_data" / "case_studies.json"
 LIBRARY = (
-    (RegulationIndexPage, "法规库", "regulations", "四项监督制度及配套规定、实施意见的全文,逐条可查、可引用。"),
-    (CaseStudyIndexPage, "典型案例", "cases", "选人用人正反两方面的典型案例,以案释纪、以案促学。"),
+    (RegulationIndexPage, "法规库", "regulations", "四项监督制度及配套规定、实施意见的全文，逐条可查、可引用。"),
+    (CaseStudyIndexPage, "典型案例", "cases", "选人用人正反两方面的典型案例，以案释纪、以案促学。"),
     (StudyMaterialIndexPage, "学习资料", "materials", "工作动态、调研报告和辅导材料。"),
 )  # fmt: skip
 
@@ -65,8 +65,8 @@ def _prepare_home() -> HomePage:
     if not home.intro:
         home.lead = "学制度、测掌握、强监督"
         home.intro = (
-            "<p>面向县处级领导干部、组工干部和单位管理员的干部选拔任用监督制度学习平台:"
-            "逐条学习法规原文,以测促学检验掌握程度,按学时完成岗前培训。</p>"
+            "<p>面向县处级领导干部、组工干部和单位管理员的干部选拔任用监督制度学习平台："
+            "逐条学习法规原文，以测促学检验掌握程度，按学时完成岗前培训。</p>"
         )
         home.save_revision().publish()
     return home

@@ -73,7 +73,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('sort_order', models.IntegerField(blank=True, editable=False, null=True)),
-                ('number', models.PositiveIntegerField(help_text='在本文件内唯一,用作页面锚点 #art-序号。', verbose_name='序号')),
+                ('number', models.PositiveIntegerField(help_text='在本文件内唯一，用作页面锚点 #art-序号。', verbose_name='序号')),
                 ('label', models.CharField(blank=True, help_text='如“第十二条”“3、”。', max_length=40, verbose_name='编号')),
                 ('section', models.CharField(blank=True, max_length=200, verbose_name='所属部分')),
                 ('heading', models.CharField(blank=True, max_length=200, verbose_name='条目标题')),
@@ -106,7 +106,7 @@ class Migration(migrations.Migration):
                 ('issued_on', models.DateField(blank=True, null=True, verbose_name='发布日期')),
                 ('status', models.CharField(choices=[('current', '现行'), ('trial', '试行'), ('repealed', '已废止')], default='current', max_length=10, verbose_name='状态')),
                 ('summary', models.TextField(blank=True, verbose_name='内容提要')),
-                ('preamble', models.TextField(blank=True, help_text='正文条目之前的文字,可留空。', verbose_name='序言/导语')),
+                ('preamble', models.TextField(blank=True, help_text='正文条目之前的文字，可留空。', verbose_name='序言/导语')),
                 ('signature', models.CharField(blank=True, max_length=200, verbose_name='落款')),
             ],
             options={

@@ -13,16 +13,16 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='casestudypage',
             name='is_teaching_case',
-            field=models.BooleanField(default=False, help_text='根据公开材料编写、用于教学的案例(不是对真实事件的通报);页面会注明。', verbose_name='编写的教学案例'),
+            field=models.BooleanField(default=False, help_text='根据公开材料编写、用于教学的案例（不是对真实事件的通报）；页面会注明。', verbose_name='编写的教学案例'),
         ),
         migrations.AddField(
             model_name='regulationpage',
             name='history_note',
-            field=models.CharField(blank=True, help_text='文件已被修订或替代时填写,页面顶部会提示读者,如“本办法已被……替代”。', max_length=200, verbose_name='历史文本说明'),
+            field=models.CharField(blank=True, help_text='文件已被修订或替代时填写，页面顶部会提示读者，如“本办法已被……替代”。', max_length=200, verbose_name='历史文本说明'),
         ),
         migrations.AddField(
             model_name='regulationpage',
             name='is_regulation',
-            field=models.BooleanField(default=False, help_text='本文件属于干部选拔任用政策法规和干部人事纪律:引用其条目的题目计入试卷的法规纪律内容,以其为课程的学时可计入法规纪律学时。通知、工作部署等请勿勾选。', verbose_name='法规纪律类'),
+            field=models.BooleanField(default=False, help_text='本文件属于干部选拔任用政策法规和干部人事纪律：引用其条目的题目计入试卷的法规纪律内容，以其为课程的学时可计入法规纪律学时。通知、工作部署等请勿勾选。', verbose_name='法规纪律类'),
         ),
     ]

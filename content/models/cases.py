@@ -77,7 +77,7 @@ class CaseStudyPage(Page):
     is_teaching_case = models.BooleanField(
         "编写的教学案例",
         default=False,
-        help_text="根据公开材料编写、用于教学的案例(不是对真实事件的通报);页面会注明。",
+        help_text="根据公开材料编写、用于教学的案例（不是对真实事件的通报）；页面会注明。",
     )
     misconduct = ClusterTaggableManager(
         "问题类型", through=CaseStudyTag, blank=True, related_name="case_studies"

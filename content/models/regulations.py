@@ -51,7 +51,7 @@ class RegulationPageForm(WagtailAdminPageForm):
             if number is None:
                 continue
             if number in seen:
-                form.add_error("number", f"条目序号 {number} 重复,每条的序号必须唯一。")
+                form.add_error("number", f"条目序号 {number} 重复，每条的序号必须唯一。")
             seen.add(number)
         return cleaned_data
 
@@ -69,19 +69,19 @@ class RegulationPage(Page):
     issued_on = models.DateField("发布日期", null=True, blank=True)
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.CURRENT)
     summary = models.TextField("内容提要", blank=True)
-    preamble = models.TextField("序言/导语", blank=True, help_text="正文条目之前的文字,可留空。")
+    preamble = models.TextField("序言/导语", blank=True, help_text="正文条目之前的文字，可留空。")
     signature = models.CharField("落款", max_length=200, blank=True)
     is_regulation = models.BooleanField(
         "法规纪律类",
         default=False,
-        help_text="本文件属于干部选拔任用政策法规和干部人事纪律:引用其条目的题目计入试卷的"
-        "法规纪律内容,以其为课程的学时可计入法规纪律学时。通知、工作部署等请勿勾选。",
+        help_text="本文件属于干部选拔任用政策法规和干部人事纪律：引用其条目的题目计入试卷的"
+        "法规纪律内容，以其为课程的学时可计入法规纪律学时。通知、工作部署等请勿勾选。",
     )
     history_note = models.CharField(
         "历史文本说明",
         max_length=200,
         blank=True,
-        help_text="文件已被修订或替代时填写,页面顶部会提示读者,如“本办法已被……替代”。",
+        help_text="文件已被修订或替代时填写，页面顶部会提示读者，如“本办法已被……替代”。",
     )
 
     search_fields = [
@@ -150,7 +150,7 @@ class RegulationArticle(Orderable):
 
     page = ParentalKey(RegulationPage, on_delete=models.CASCADE, related_name="articles")
     number = models.PositiveIntegerField(
-        "序号", help_text="在本文件内唯一,用作页面锚点 #art-序号。"
+        "序号", help_text="在本文件内唯一，用作页面锚点 #art-序号。"
     )
     label = models.CharField("编号", max_length=40, blank=True, help_text="如“第十二条”“3、”。")
     section = models.CharField("所属部分", max_length=200, blank=True)

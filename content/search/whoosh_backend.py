@@ -365,7 +365,7 @@ class IndexStore:
         self.path.mkdir(parents=True, exist_ok=True)
         lock = FileLock(str(self.path / LOCK_FILE))
         if not try_for(lock.acquire, timeout=self.lock_timeout, delay=RETRY_DELAY):
-            raise LockError(f"搜索索引 {self.path} 被占用超过 {self.lock_timeout} 秒,写入失败。")
+            raise LockError(f"搜索索引 {self.path} 被占用超过 {self.lock_timeout} 秒，写入失败。")
         held.add(key)
         try:
             yield

@@ -137,7 +137,7 @@ class AttendanceView(OfflineItemMixin, WagtailAdminTemplateMixin, TemplateView):
         except services.LearningError as error:
             form.add_error("hours", str(error))
             return self.render_to_response(self.get_context_data(form=form))
-        text = f"已保存:新登记 {change.added} 人,取消 {change.removed} 人"
+        text = f"已保存：新登记 {change.added} 人，取消 {change.removed} 人"
         if change.certificates:
             text += f",{change.certificates} 人因此结业"
         messages.success(request, text + "。")
@@ -176,7 +176,7 @@ class AttendanceImportView(OfflineItemMixin, ExcelImportView):
 
     def imported(self, result):
         change = result.change
-        text = f"导入成功:新登记 {change.added} 人,更新 {change.updated} 人"
+        text = f"导入成功：新登记 {change.added} 人，更新 {change.updated} 人"
         if change.certificates:
             text += f",{change.certificates} 人因此结业"
         messages.success(self.request, text + "。")

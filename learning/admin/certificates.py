@@ -91,7 +91,7 @@ class CertificateIndexView(PolicyCheckedMixin, generic.IndexView):
     def state(certificate: Certificate) -> str:
         if certificate.revoked_at is None:
             return "有效"
-        return f"已撤销:{certificate.revoked_reason}"
+        return f"已撤销：{certificate.revoked_reason}"
 
     @cached_property
     def may_revoke(self) -> bool:
@@ -114,7 +114,7 @@ class RevokeForm(forms.Form):
         label="撤销原因",
         max_length=200,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="将显示在公开的证书核验页上,请勿填写个人隐私信息。",
+        help_text="将显示在公开的证书核验页上，请勿填写个人隐私信息。",
     )
 
 

@@ -31,7 +31,7 @@ USERNAME_SPLIT = re.compile(r"[\s,，、;；]+")
 class AddPeopleForm(forms.Form):
     usernames = forms.CharField(
         label="用户名",
-        widget=forms.Textarea(attrs={"rows": 3, "placeholder": "每行一个用户名,也可用逗号分隔"}),
+        widget=forms.Textarea(attrs={"rows": 3, "placeholder": "每行一个用户名，也可用逗号分隔"}),
         help_text="指定报名不受培训对象限制。",
     )
 
@@ -44,7 +44,7 @@ class AddPeopleForm(forms.Form):
         found = services.users_by_username(names)
         unknown = [n for n in dict.fromkeys(names) if n not in found]
         if unknown:
-            raise forms.ValidationError(f"找不到这些用户名:{'、'.join(unknown)}。未添加任何人。")
+            raise forms.ValidationError(f"找不到这些用户名：{'、'.join(unknown)}。未添加任何人。")
         return [found[n] for n in dict.fromkeys(names)]
 
 
@@ -66,7 +66,7 @@ def audience_text(programme: Programme) -> str:
     labels = dict(Rank.choices)
     ranks = "、".join(labels.get(r, r) for r in programme.audience_ranks or []) or "不限职级"
     units = "、".join(u.name for u in programme.audience_units.all()) or "不限单位"
-    return f"{ranks};{units}(含下级)"
+    return f"{ranks}；{units}（含下级）"
 
 
 class EnrolmentFilterSet(WagtailFilterSet):
@@ -167,7 +167,9 @@ class EnrolmentsView(PolicyCheckedMixin, generic.IndexView):
     @staticmethod
     def state(enrollment: Enrollment) -> str:
         if enrollment.withdrawn_at:
-            return f"{timezone.localdate(enrollment.withdrawn_at):%Y-%m-%d} 退出(已不属于培训对象)"
+            return (
+                f"{timezone.localdate(enrollment.withdrawn_at):%Y-%m-%d} 退出（已不属于培训对象）"
+            )
         if enrollment.completed_at:
             return f"{timezone.localdate(enrollment.completed_at):%Y-%m-%d} 结业"
         return "已达结业条件" if enrollment.progress.complete else "学习中"
@@ -177,7 +179,7 @@ class EnrolmentsView(PolicyCheckedMixin, generic.IndexView):
         certificate = enrollment.progress.certificate
         if certificate is None:
             return "—"
-        return certificate.number + ("" if certificate.is_valid else "(已撤销)")
+        return certificate.number + ("" if certificate.is_valid else "（已撤销）")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -205,7 +207,7 @@ class EnrolmentsView(PolicyCheckedMixin, generic.IndexView):
             messages.success(request, f"已按培训对象补充报名 {added} 人。")
         elif action == "complete":
             issued = services.complete_programme(programme=self.programme, now=timezone.now())
-            messages.success(request, f"检查完毕:新结业 {len(issued)} 人。")
+            messages.success(request, f"检查完毕：新结业 {len(issued)} 人。")
         else:
             form = AddPeopleForm(request.POST)
             if not form.is_valid():

@@ -11,10 +11,10 @@ from quizzes.admin.incidents import IncidentForm, IncidentView, IncidentViewSet
 
 class UnitIncidentForm(IncidentForm):
     unit = forms.ModelChoiceField(
-        label="单位(含下级)",
+        label="单位（含下级）",
         queryset=Unit.objects.order_by("path"),
         required=False,
-        help_text="选择单位即处置该单位及其下级单位的全部人员;也可同时在下面填写用户名。",
+        help_text="选择单位即处置该单位及其下级单位的全部人员；也可同时在下面填写用户名。",
     )
     field_order = ["quiz", "action", "unit", "usernames", "until", "reason"]
 

@@ -64,7 +64,7 @@ class ProgrammeForm(WagtailAdminModelForm):
         if units is not None:
             units.queryset = Unit.objects.order_by("path")
             units.label_from_instance = unit_label
-            units.help_text = "勾选的单位包括其所有下级单位;不勾选表示不限单位。"
+            units.help_text = "勾选的单位包括其所有下级单位；不勾选表示不限单位。"
 
     def clean_audience_ranks(self):
         return list(self.cleaned_data.get("audience_ranks") or [])
@@ -92,15 +92,15 @@ class ItemsInlinePanel(InlinePanel):
 
 
 AUDIENCE_HELP = (
-    "<p>培训对象按“职级”和“单位(含下级)”两方面确定,两方面都要满足;某一方面不选即不限。"
-    "项目“已发布”且勾选“按对象自动报名”时,保存后会立即为所有符合条件的学员报名;"
-    "以后新导入或调整单位、职级的学员也随即报名,不再符合条件的学员退出报名(学习记录保留)。</p>"
+    "<p>培训对象按“职级”和“单位（含下级）”两方面确定，两方面都要满足；某一方面不选即不限。"
+    "项目“已发布”且勾选“按对象自动报名”时，保存后会立即为所有符合条件的学员报名；"
+    "以后新导入或调整单位、职级的学员也随即报名，不再符合条件的学员退出报名（学习记录保留）。</p>"
 )
 ITEMS_HELP = (
-    "<p>在线课程:选择课程页面并填写课程时长,学员学习时长最多计入该时长(每 45 分钟计 1 学时);"
-    "测试/考试:选择测试,合格线留空则用测试本身的及格线;线下学习:填写学时,由管理员登记出席。"
-    "勾选“法规纪律类”的内容,其学时计入法规纪律学时。"
-    "结业条件:学时达到应修学时,其中法规纪律学时达到要求,且全部必修内容完成。</p>"
+    "<p>在线课程：选择课程页面并填写课程时长，学员学习时长最多计入该时长（每 45 分钟计 1 学时）；"
+    "测试/考试：选择测试，合格线留空则用测试本身的及格线；线下学习：填写学时，由管理员登记出席。"
+    "勾选“法规纪律类”的内容，其学时计入法规纪律学时。"
+    "结业条件：学时达到应修学时，其中法规纪律学时达到要求，且全部必修内容完成。</p>"
 )
 
 
@@ -166,12 +166,12 @@ class EnrolAfterSaveMixin:
         parts = [
             f"新报名 {change.added} 人" if change.added else "",
             f"恢复 {change.reinstated} 人" if change.reinstated else "",
-            f"{change.withdrawn} 人已不属于培训对象,退出报名(学习记录保留)"
+            f"{change.withdrawn} 人已不属于培训对象，退出报名（学习记录保留）"
             if change.withdrawn
             else "",
         ]
         if any(parts):
-            messages.info(self.request, "按培训对象:" + ",".join(p for p in parts if p) + "。")
+            messages.info(self.request, "按培训对象：" + "，".join(p for p in parts if p) + "。")
         return instance
 
 
@@ -184,7 +184,7 @@ class ProgrammeEditView(EnrolAfterSaveMixin, generic.EditView):
 
 
 class ProgrammeDeleteView(ProtectedDeleteView):
-    protected_message = "该项目已有结业证书,不能删除;可取消“已发布”停止使用。"
+    protected_message = "该项目已有结业证书，不能删除；可取消“已发布”停止使用。"
 
 
 def window(programme: Programme) -> str:

@@ -16,8 +16,8 @@ from learning.audience import describe
 from learning.models import Programme, QuizAudience, Rank, Unit
 
 HELP = (
-    "<p>设置后,只有符合条件的人员能在“自测考试”中看到并开始该测试,其他人看到“不在参加范围内”的说明。"
-    "职级和单位两方面都要满足(某一方面不选即不限);另外,所选培训项目的学员和指定人员也可参加。"
+    "<p>设置后，只有符合条件的人员能在“自测考试”中看到并开始该测试，其他人看到“不在参加范围内”的说明。"
+    "职级和单位两方面都要满足（某一方面不选即不限）；另外，所选培训项目的学员和指定人员也可参加。"
     "没有设置参加范围的测试对所有学员开放。</p>"
 )
 
@@ -41,7 +41,7 @@ class UsernamesField(forms.CharField):
             f"第{n}行“{name}”" for n, name in enumerate(lines, 1) if name and name not in found
         ]
         if missing:
-            raise forms.ValidationError("找不到这些用户名:" + "、".join(missing[:20]) + "。")
+            raise forms.ValidationError("找不到这些用户名：" + "、".join(missing[:20]) + "。")
         return list(found.values())
 
 
@@ -49,7 +49,7 @@ class QuizAudienceForm(WagtailAdminModelForm):
     ranks = forms.MultipleChoiceField(
         label="职级", choices=Rank.choices, required=False, widget=forms.CheckboxSelectMultiple
     )
-    people = UsernamesField(label="指定人员(用户名,每行一个)", required=False)
+    people = UsernamesField(label="指定人员（用户名，每行一个）", required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -101,12 +101,12 @@ class UnitIndexView(generic.IndexView):
 class UnitDeleteView(generic.DeleteView):
     def form_valid(self, form):
         if self.object.get_children_count():
-            messages.error(self.request, "该单位还有下级单位,请先删除或移走下级单位。")
+            messages.error(self.request, "该单位还有下级单位，请先删除或移走下级单位。")
             return redirect(self.get_success_url())
         try:
             return super().form_valid(form)
         except ProtectedError:
-            messages.error(self.request, "该单位还有人员,不能删除;请先把人员调到其他单位。")
+            messages.error(self.request, "该单位还有人员，不能删除；请先把人员调到其他单位。")
             return redirect(self.get_success_url())
 
 

@@ -22,17 +22,17 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='enrollment',
             name='withdrawn_at',
-            field=models.DateTimeField(blank=True, help_text='不再属于培训对象(调离单位或职级变化)的时间;学习记录保留,重新符合时恢复。', null=True, verbose_name='退出时间'),
+            field=models.DateTimeField(blank=True, help_text='不再属于培训对象（调离单位或职级变化）的时间；学习记录保留，重新符合时恢复。', null=True, verbose_name='退出时间'),
         ),
         migrations.AddField(
             model_name='programme',
             name='required_regulation_hours',
-            field=models.DecimalField(decimal_places=1, default=Decimal('0'), help_text='应修学时中至少有多少学时须来自标为“法规纪律类”的培训内容(干部选拔任用政策法规和干部人事纪律),如岗前培训不少于 8 学时。', max_digits=5, verbose_name='其中法规纪律学时'),
+            field=models.DecimalField(decimal_places=1, default=Decimal('0'), help_text='应修学时中至少有多少学时须来自标为“法规纪律类”的培训内容（干部选拔任用政策法规和干部人事纪律），如岗前培训不少于 8 学时。', max_digits=5, verbose_name='其中法规纪律学时'),
         ),
         migrations.AddField(
             model_name='programmeitem',
             name='is_regulation',
-            field=models.BooleanField(default=False, help_text='本内容属于干部选拔任用政策法规和干部人事纪律,其学时计入法规纪律学时。', verbose_name='法规纪律类'),
+            field=models.BooleanField(default=False, help_text='本内容属于干部选拔任用政策法规和干部人事纪律，其学时计入法规纪律学时。', verbose_name='法规纪律类'),
         ),
         migrations.CreateModel(
             name='Notice',

@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
                 ('people', modelcluster.fields.ParentalManyToManyField(blank=True, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='指定人员')),
                 ('programmes', modelcluster.fields.ParentalManyToManyField(blank=True, related_name='quiz_audiences', to='learning.programme', verbose_name='培训项目的学员')),
                 ('quiz', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='audience', to='quizzes.quiz', verbose_name='测试')),
-                ('units', modelcluster.fields.ParentalManyToManyField(blank=True, related_name='quiz_audiences', to='learning.unit', verbose_name='单位(含下级)')),
+                ('units', modelcluster.fields.ParentalManyToManyField(blank=True, related_name='quiz_audiences', to='learning.unit', verbose_name='单位（含下级）')),
             ],
             options={
                 'verbose_name': '测试参加范围',

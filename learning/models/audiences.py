@@ -20,7 +20,7 @@ class QuizAudience(ClusterableModel):
     )
     ranks = models.JSONField("职级", default=list, blank=True)
     units = ParentalManyToManyField(
-        Unit, verbose_name="单位(含下级)", blank=True, related_name="quiz_audiences"
+        Unit, verbose_name="单位（含下级）", blank=True, related_name="quiz_audiences"
     )
     programmes = ParentalManyToManyField(
         Programme, verbose_name="培训项目的学员", blank=True, related_name="quiz_audiences"

@@ -47,7 +47,7 @@ class LearnerProfile(models.Model):
     must_change_password = models.BooleanField(
         "须修改初始密码",
         default=False,
-        help_text="导入或重置密码后为真,本人修改密码前不能使用其他功能。",
+        help_text="导入或重置密码后为真，本人修改密码前不能使用其他功能。",
     )
 
     class Meta:

@@ -19,10 +19,10 @@ class Programme(ClusterableModel):
         "面向职级",
         default=list,
         blank=True,
-        help_text="留空表示不限职级。可选:" + "、".join(Rank.labels),
+        help_text="留空表示不限职级。可选：" + "、".join(Rank.labels),
     )
     audience_units = ParentalManyToManyField(
-        Unit, verbose_name="面向单位(含下级)", blank=True, related_name="programmes"
+        Unit, verbose_name="面向单位（含下级）", blank=True, related_name="programmes"
     )
     starts_on = models.DateField("开始日期")
     ends_on = models.DateField("结束日期")
@@ -35,7 +35,7 @@ class Programme(ClusterableModel):
         decimal_places=1,
         default=Decimal("0"),
         help_text="应修学时中至少有多少学时须来自标为“法规纪律类”的培训内容"
-        "(干部选拔任用政策法规和干部人事纪律),如岗前培训不少于 8 学时。",
+        "（干部选拔任用政策法规和干部人事纪律），如岗前培训不少于 8 学时。",
     )
     auto_enrol = models.BooleanField("按对象自动报名", default=True)
     is_published = models.BooleanField("已发布", default=False)
@@ -56,7 +56,7 @@ class Programme(ClusterableModel):
             raise ValidationError({"required_regulation_hours": "法规纪律学时不能超过应修学时。"})
         unknown = set(self.audience_ranks or []) - set(Rank.values)
         if unknown:
-            raise ValidationError({"audience_ranks": f"未知职级:{'、'.join(sorted(unknown))}"})
+            raise ValidationError({"audience_ranks": f"未知职级：{'、'.join(sorted(unknown))}"})
 
 
 class ProgrammeItem(models.Model):
@@ -74,7 +74,7 @@ class ProgrammeItem(models.Model):
     is_regulation = models.BooleanField(
         "法规纪律类",
         default=False,
-        help_text="本内容属于干部选拔任用政策法规和干部人事纪律,其学时计入法规纪律学时。",
+        help_text="本内容属于干部选拔任用政策法规和干部人事纪律，其学时计入法规纪律学时。",
     )
     page = models.ForeignKey(
         "wagtailcore.Page",
@@ -83,10 +83,10 @@ class ProgrammeItem(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
-        help_text="在线课程:法规、案例或学习资料页面。",
+        help_text="在线课程：法规、案例或学习资料页面。",
     )
     nominal_minutes = models.PositiveIntegerField(
-        "课程时长(分钟)", null=True, blank=True, help_text="在线课程最多计入的学习时间。"
+        "课程时长（分钟）", null=True, blank=True, help_text="在线课程最多计入的学习时间。"
     )
     quiz = models.ForeignKey(
         "quizzes.Quiz",
@@ -97,7 +97,7 @@ class ProgrammeItem(models.Model):
         related_name="+",
     )
     pass_percent = models.DecimalField(
-        "合格线(%)",
+        "合格线（%）",
         max_digits=5,
         decimal_places=2,
         null=True,
@@ -162,7 +162,7 @@ class Enrollment(models.Model):
         "退出时间",
         null=True,
         blank=True,
-        help_text="不再属于培训对象(调离单位或职级变化)的时间;学习记录保留,重新符合时恢复。",
+        help_text="不再属于培训对象（调离单位或职级变化）的时间；学习记录保留，重新符合时恢复。",
     )
 
     class Meta:

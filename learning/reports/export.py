@@ -85,9 +85,9 @@ def _summary_sheet(workbook: Workbook, report: UnitReport, *, own: bool) -> None
 
 
 def report_note(scope: ReportScope) -> str:
-    exam = f"测试:{scope.quiz.title}" if scope.quiz else "测试:本项目全部测试"
+    exam = f"测试：{scope.quiz.title}" if scope.quiz else "测试：本项目全部测试"
     minutes = getattr(settings, "LEARNING_HOUR_MINUTES", 45)
-    return f"{exam};学时按每 {minutes} 分钟计 1 学时;合格率按已阅卷人数计算,待阅卷人员另列"
+    return f"{exam}；学时按每 {minutes} 分钟计 1 学时；合格率按已阅卷人数计算，待阅卷人员另列"
 
 
 def roster_rows(scope: ReportScope, kind: str) -> Iterator[list]:

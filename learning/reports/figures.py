@@ -503,7 +503,7 @@ class PersonFigures:
 
 ROSTERS = {
     "unfinished": "未完成人员",
-    "all": "逐人成绩单(全部报名人员)",
+    "all": "逐人成绩单（全部报名人员）",
     "absent": "未参考人员",
     "failed": "不合格人员",
     "pending": "待阅卷人员",

@@ -164,15 +164,15 @@ def attendance_template(item: ProgrammeItem | None = None) -> bytes:
     sheet.append(header_row(sheet, SHEET.headers, (18, 14, 8)))
     sheet.freeze_panes = "A2"
     hours = item.offline_hours if item and item.offline_hours else None
-    limit = f",不超过 {hours.normalize():f};不填为 {hours.normalize():f}。" if hours else "。"
+    limit = f"，不超过 {hours.normalize():f}；不填为 {hours.normalize():f}。" if hours else "。"
     notes = book.create_sheet("填写说明")
     notes.append(header_row(notes, ["列", "说明"], (10, 90)))
     for line in (
-        ("用户名", "必填:学员登录用的用户名;学员须已报名本培训项目,同一文件中不能重复。"),
-        ("出席日期", "必填:如 2026-03-05(也可写 2026/3/5 或 2026年3月5日),不能晚于今天。"),
-        ("学时", "选填:计入的学时,大于 0,最多一位小数" + limit),
-        ("注意", "导入前检查全部行:只要有一处错误,整个文件都不导入,并列出所有错误。"),
-        ("注意", "已有出席记录的学员,以本次导入的日期和学时为准。"),
+        ("用户名", "必填：学员登录用的用户名；学员须已报名本培训项目，同一文件中不能重复。"),
+        ("出席日期", "必填：如 2026-03-05（也可写 2026/3/5 或 2026年3月5日），不能晚于今天。"),
+        ("学时", "选填：计入的学时，大于 0，最多一位小数" + limit),
+        ("注意", "导入前检查全部行：只要有一处错误，整个文件都不导入，并列出所有错误。"),
+        ("注意", "已有出席记录的学员，以本次导入的日期和学时为准。"),
     ):
         notes.append(line)
     return workbook_bytes(book)
@@ -250,7 +250,7 @@ class AttendanceRowReader:
         if not cell_text(value):
             return "请填写出席日期"
         if attended_on is None:
-            return f"日期“{cell_text(value)}”无法识别,请写成 2026-03-05"
+            return f"日期“{cell_text(value)}”无法识别，请写成 2026-03-05"
         return "出席日期不能晚于今天" if attended_on > self.today else ""
 
     def _hours_problem(self, value) -> str:
@@ -269,7 +269,7 @@ def read_attendance_file(
         return [], found.errors
     data = found.rows[SHEET.name]
     if not data:
-        return [], [RowError("文件中没有出席记录(第2行起每行一人)。")]
+        return [], [RowError("文件中没有出席记录（第2行起每行一人）。")]
     reader = AttendanceRowReader(item, [cell_text(v["用户名"]) for _, v in data], today)
     rows, errors = [], []
     for number, values in data:

@@ -83,7 +83,7 @@ def issue_certificate(
             existing = Certificate.objects.filter(enrollment=enrollment).first()
             if existing is not None:  # issued meanwhile by another request
                 return existing
-    raise LearningError("证书编号分配失败,请稍后重试。")
+    raise LearningError("证书编号分配失败，请稍后重试。")
 
 
 def _notify_certificate(certificate: Certificate, now: datetime.datetime) -> None:
@@ -91,7 +91,7 @@ def _notify_certificate(certificate: Certificate, now: datetime.datetime) -> Non
     Notice.objects.create(
         user_id=certificate.enrollment.user_id,
         kind=Notice.Kind.CERTIFICATE,
-        text=f"您已完成“{programme.title}”,结业证书编号 {certificate.number}。",
+        text=f"您已完成“{programme.title}”，结业证书编号 {certificate.number}。",
         url=reverse("learning:programme", args=[programme.slug]),
         created_at=now,
     )

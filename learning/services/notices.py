@@ -22,8 +22,8 @@ def notify_regraded(*, attempt, now: datetime.datetime) -> Notice:
 def _result_notice(attempt, kind: str, what: str, now: datetime.datetime) -> Notice:
     verdict = {True: "合格", False: "未合格", None: "待阅卷"}[attempt.passed]
     text = (
-        f"您的“{attempt.quiz.title}”第 {attempt.number} 次作答{what}:"
-        f"得分 {number(attempt.score)} / {number(attempt.max_score)},{verdict}。"
+        f"您的“{attempt.quiz.title}”第 {attempt.number} 次作答{what}："
+        f"得分 {number(attempt.score)} / {number(attempt.max_score)}，{verdict}。"
     )
     url = reverse("quizzes:result", args=[attempt.pk])
     return Notice.objects.create(

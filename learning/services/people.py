@@ -98,7 +98,7 @@ def create_person(
     if username_taken(username):
         raise PeopleError(f"用户名“{username}”已被占用。")
     if phone and normalise_phone(phone) is None:
-        raise PeopleError(f"手机号码“{phone}”格式不正确,应为 11 位手机号。")
+        raise PeopleError(f"手机号码“{phone}”格式不正确，应为 11 位手机号。")
     password = password or generate_password()
     with transaction.atomic():
         user = get_user_model().objects.create(
@@ -122,7 +122,7 @@ def reset_password(*, user, password: str | None = None) -> str:
     """Gives ``user`` a new initial password they must change; returns it (shown once)."""
     profile = LearnerProfile.objects.filter(user=user).first()
     if profile is None:
-        raise PeopleError("该用户没有学员档案,不能设置初始密码。")
+        raise PeopleError("该用户没有学员档案，不能设置初始密码。")
     password = password or generate_password()
     with transaction.atomic():
         user.password = hash_initial_password(password)  # not set_password: not a "change"

@@ -83,19 +83,19 @@ def cell_error(sheet: str, row: int, header: str, message: str) -> RowError:
 # Template and password list -------------------------------------------------------------------
 
 COLUMN_HELP = [
-    ("单位", "单位编码", "必填", "单位的唯一编码,如 330100;不能与本文件或系统中已有的编码重复。"),
+    ("单位", "单位编码", "必填", "单位的唯一编码，如 330100；不能与本文件或系统中已有的编码重复。"),
     ("单位", "单位名称", "必填", "不超过 100 字。"),
     (
         "单位",
         "上级单位编码",
         "选填",
-        "留空表示最上级单位;可填本文件中的单位或系统中已有单位的编码。",
+        "留空表示最上级单位；可填本文件中的单位或系统中已有单位的编码。",
     ),
     (
         "人员",
         "用户名",
         "必填",
-        "登录用的用户名,只能包含字母、数字、汉字和 @ . + - _,不区分大小写不得重复。",
+        "登录用的用户名，只能包含字母、数字、汉字和 @ . + - _，不区分大小写不得重复。",
     ),
     ("人员", "姓名", "必填", "不超过 150 字。"),
     ("人员", "单位编码", "必填", "“单位”表或系统中已有单位的编码。"),
@@ -104,10 +104,10 @@ COLUMN_HELP = [
     ("人员", "手机号码", "选填", "11 位手机号码。"),
 ]
 GENERAL_HELP = [
-    "两张表的第一行表头请勿修改;从第二行起每行一个单位或一个人,空行会被跳过。",
-    "只导入人员时,“单位”表只保留表头即可。",
-    "导入前会检查全部行:只要有一处错误,整个文件都不会导入,并列出所有错误所在的表、行和列。",
-    "每个新导入的人员都会生成随机初始密码,导入成功后只显示一次,请当场下载并妥善分发;"
+    "两张表的第一行表头请勿修改；从第二行起每行一个单位或一个人，空行会被跳过。",
+    "只导入人员时，“单位”表只保留表头即可。",
+    "导入前会检查全部行：只要有一处错误，整个文件都不会导入，并列出所有错误所在的表、行和列。",
+    "每个新导入的人员都会生成随机初始密码，导入成功后只显示一次，请当场下载并妥善分发；"
     "人员首次登录后必须修改密码。",
 ]
 
@@ -177,7 +177,7 @@ def read_sheets_as_text(file: IO[bytes]) -> tuple[dict[str, Rows], list[RowError
         for name, rows in found.rows.items()
     }
     if not any(sheets.values()):
-        return {}, [RowError("文件中没有单位或人员(两张表第二行起都是空的)")]
+        return {}, [RowError("文件中没有单位或人员（两张表第二行起都是空的）")]
     return sheets, []
 
 
@@ -233,7 +233,7 @@ def _required(values: dict[str, str], sheet: str, row: int, headers: list[str]) 
 
 def _too_long(values: dict[str, str], sheet: str, row: int, limits: dict[str, int]) -> list:
     return [
-        cell_error(sheet, row, header, f"{header}过长,不能超过 {limit} 个字符")
+        cell_error(sheet, row, header, f"{header}过长，不能超过 {limit} 个字符")
         for header, limit in limits.items()
         if len(values[header]) > limit
     ]
@@ -266,7 +266,7 @@ def _duplicate_code(number: int, code: str, seen: dict[str, int], lookups: Looku
     if code in seen:
         message = f"单位编码“{code}”与第{seen[code]}行重复"
     elif code in lookups.units:
-        message = f"系统中已有编码为“{code}”的单位({lookups.units[code].name})"
+        message = f"系统中已有编码为“{code}”的单位（{lookups.units[code].name}）"
     else:
         seen[code] = number
         return []
@@ -289,7 +289,7 @@ def _loop_errors(rows: Rows, first_rows: dict[str, int]) -> list[RowError]:
             current = parent_of[current]
         if current == code:
             loop = " → ".join([*chain, code])
-            message = f"上级单位形成循环:{loop}"
+            message = f"上级单位形成循环：{loop}"
             errors.append(cell_error(UNIT_SHEET, row, "上级单位编码", message))
     return errors
 
@@ -318,7 +318,7 @@ class PersonReader:
         rank = RANKS.get(v["职级类别"], "")
         if v["职级类别"] and not rank:
             self.error(
-                "职级类别", f"职级类别“{v['职级类别']}”无效,应为{'、'.join(Rank.labels)}之一"
+                "职级类别", f"职级类别“{v['职级类别']}”无效，应为{'、'.join(Rank.labels)}之一"
             )
         return PersonDraft(
             self.number, v["用户名"], v["姓名"], v["单位编码"], rank, v["职务"], self._phone()
@@ -327,9 +327,9 @@ class PersonReader:
     def _username(self) -> None:
         username = self.values["用户名"]
         if len(username) > 150:
-            self.error("用户名", "用户名过长,不能超过 150 个字符")
+            self.error("用户名", "用户名过长，不能超过 150 个字符")
         elif username and not USERNAME_VALIDATOR.regex.fullmatch(username):
-            self.error("用户名", f"用户名“{username}”无效,只能包含字母、数字、汉字和 @ . + - _")
+            self.error("用户名", f"用户名“{username}”无效，只能包含字母、数字、汉字和 @ . + - _")
 
     def _phone(self) -> str:
         text = self.values["手机号码"]
@@ -337,7 +337,7 @@ class PersonReader:
             return ""
         phone = normalise_phone(text)
         if phone is None:
-            self.error("手机号码", f"手机号码“{text}”格式不正确,应为 11 位手机号")
+            self.error("手机号码", f"手机号码“{text}”格式不正确，应为 11 位手机号")
         return phone or ""
 
 
@@ -453,7 +453,7 @@ def write(units: list[UnitDraft], people: list[PersonDraft], *, now: datetime) -
             create_people(people, hashes, created, now)
     except IntegrityError:  # somebody else took a code or username meanwhile
         message = (
-            "导入时发现单位编码或用户名刚被占用(可能有人同时在导入),未导入任何数据,请重新上传。"
+            "导入时发现单位编码或用户名刚被占用（可能有人同时在导入），未导入任何数据，请重新上传。"
         )
         return ImportResult(errors=[RowError(message)])
     new_people = [

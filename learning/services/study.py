@@ -116,7 +116,7 @@ def lesson_for(user, item_id: int) -> ProgrammeItem:
         programme_id=item.programme_id, user=user, withdrawn_at__isnull=True
     )
     if not enrolled.exists():
-        raise StudyError("您没有报名这门课程所在的培训项目,学习时长不能计入。", status=403)
+        raise StudyError("您没有报名这门课程所在的培训项目，学习时长不能计入。", status=403)
     return item
 
 
@@ -284,7 +284,7 @@ def confirm_presence(*, user, now: datetime) -> BeatResult:
     with transaction.atomic():
         active = _locked_session(user)
         if active is None:
-            raise StudyError("当前没有正在计时的课程,请刷新页面。", status=409)
+            raise StudyError("当前没有正在计时的课程，请刷新页面。", status=409)
         minutes = rules().presence_minutes
         active.presence_due_at = now + timedelta(minutes=minutes) if minutes > 0 else None
         active.last_beat_at = now

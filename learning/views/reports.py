@@ -134,7 +134,7 @@ class ReportForm(forms.Form):
     def clean_as_of(self):
         day = self.cleaned_data.get("as_of")
         if day and day > timezone.localdate():
-            raise forms.ValidationError("统计截至日期不能晚于今天,已按今天统计。")
+            raise forms.ValidationError("统计截至日期不能晚于今天，已按今天统计。")
         return day
 
     def value(self, name: str, default=None):
@@ -170,7 +170,7 @@ def visible_unit(user, pk) -> Unit:
     unit = Unit.objects.filter(pk=pk).first() if str(pk).isdigit() else None
     if unit is None or not permissions.can_see_unit(user, unit):
         raise OutOfScope(
-            "找不到该单位,或该单位不在您的管理范围内。请从“统计报表”页选择您管理的单位。"
+            "找不到该单位，或该单位不在您的管理范围内。请从“统计报表”页选择您管理的单位。"
         )
     return unit
 
@@ -295,7 +295,7 @@ def reset_password(request, user_id: int):
     person must change it at their next log-in. Recorded in the audit log."""
     profile = LearnerProfile.objects.select_related("user", "unit").filter(user_id=user_id).first()
     if profile is None or not permissions.can_see_unit(request.user, profile.unit):
-        raise OutOfScope("找不到该人员,或该人员不在您管理的单位中。")
+        raise OutOfScope("找不到该人员，或该人员不在您管理的单位中。")
     with transaction.atomic():  # no reset without its audit record
         password = people.reset_password(user=profile.user)
         log(instance=profile.user, action=RESET_ACTION, user=request.user)

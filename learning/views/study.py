@@ -44,7 +44,7 @@ def _json_login_required(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if not request.user.is_authenticated:
-            return _error("登录已失效,请重新登录后继续学习。", 401)
+            return _error("登录已失效，请重新登录后继续学习。", 401)
         return view(request, *args, **kwargs)
 
     return wrapper

@@ -44,7 +44,7 @@ def type_url_name(model: type[Question], view: str) -> str:
 
 class QuestionFilterSet(WagtailFilterSet):
     category = django_filters.ModelChoiceFilter(
-        label="分类(含下级)", queryset=Category.objects.all(), method="filter_category"
+        label="分类（含下级）", queryset=Category.objects.all(), method="filter_category"
     )
     difficulty = django_filters.ChoiceFilter(
         label="难度",
@@ -132,7 +132,7 @@ def question_panels(answer_panels: list) -> list:
 
 
 class QuestionDeleteView(ProtectedDeleteView):
-    protected_message = "该题目已被测试或答卷使用,不能删除;可将其状态改为“草稿”停止使用。"
+    protected_message = "该题目已被测试或答卷使用，不能删除；可将其状态改为“草稿”停止使用。"
 
 
 class QuestionCreateView(generic.CreateView):
@@ -389,11 +389,11 @@ class CategoryIndexView(generic.IndexView):
         if category.is_regulation:
             return "是"
         inherited = any(category.path.startswith(f"{p}/") for p in self.regulation_paths)
-        return "是(随上级)" if inherited else ""
+        return "是（随上级）" if inherited else ""
 
 
 class CategoryDeleteView(ProtectedDeleteView):
-    protected_message = "该分类下还有下级分类或题目,或被抽题规则使用,不能删除。"
+    protected_message = "该分类下还有下级分类或题目，或被抽题规则使用，不能删除。"
 
 
 class CategoryViewSet(ModelViewSet):
@@ -418,7 +418,7 @@ class KnowledgePointIndexView(generic.IndexView):
 
 
 class KnowledgePointDeleteView(ProtectedDeleteView):
-    protected_message = "该知识点被抽题规则使用,不能删除。"
+    protected_message = "该知识点被抽题规则使用，不能删除。"
 
 
 class KnowledgePointViewSet(ModelViewSet):

@@ -85,7 +85,7 @@ class AnswerLettersField(forms.CharField):
             return None
         indexes = parse_letters(text)
         if indexes is None:
-            raise ValidationError("请填写选项字母,如 " + ("ACD。" if self.multiple else "B。"))
+            raise ValidationError("请填写选项字母，如 " + ("ACD。" if self.multiple else "B。"))
         if not self.multiple and len(indexes) != 1:
             raise ValidationError("单选题只能有一个正确答案。")
         return indexes if self.multiple else indexes[0]
@@ -109,7 +109,7 @@ class KnowledgePointNamesField(forms.CharField):
         for name in value:
             if len(name) > KnowledgePoint.MAX_LENGTH:
                 raise ValidationError(
-                    f"知识点“{name}”过长,不能超过 {KnowledgePoint.MAX_LENGTH} 个字。"
+                    f"知识点“{name}”过长，不能超过 {KnowledgePoint.MAX_LENGTH} 个字。"
                 )
 
 
@@ -119,7 +119,7 @@ class QuestionForm(WagtailAdminModelForm):
     knowledge_points = KnowledgePointNamesField(
         label="知识点",
         required=False,
-        help_text="多个知识点用“、”分隔;新的知识点保存时自动创建。",
+        help_text="多个知识点用“、”分隔；新的知识点保存时自动创建。",
     )
 
     def __init__(self, *args, **kwargs) -> None:
@@ -142,27 +142,27 @@ class QuestionForm(WagtailAdminModelForm):
 class ChoiceQuestionForm(QuestionForm):
     options = OptionLinesField(
         label="选项",
-        help_text=f"每行一个选项,依次为 A、B、C……,2 到 {len(OPTION_LETTERS)} 个。",
+        help_text=f"每行一个选项，依次为 A、B、C……，2 到 {len(OPTION_LETTERS)} 个。",
     )
 
     def clean_options(self):
         options = self.cleaned_data["options"]
         if len(options) > len(OPTION_LETTERS):
             raise ValidationError(
-                f"最多 {len(OPTION_LETTERS)} 个选项(与 Excel 模板的选项A…选项{OPTION_LETTERS[-1]}一致)。"
+                f"最多 {len(OPTION_LETTERS)} 个选项（与 Excel 模板的选项A…选项{OPTION_LETTERS[-1]}一致）。"
             )
         return options
 
 
 class SingleChoiceQuestionForm(ChoiceQuestionForm):
     correct = AnswerLettersField(
-        multiple=False, label="正确答案", help_text="填写一个选项字母,如 B。"
+        multiple=False, label="正确答案", help_text="填写一个选项字母，如 B。"
     )
 
 
 class MultipleChoiceQuestionForm(ChoiceQuestionForm):
     correct = AnswerLettersField(
-        multiple=True, label="正确答案", help_text="填写两个或以上选项字母,如 ACD。"
+        multiple=True, label="正确答案", help_text="填写两个或以上选项字母，如 ACD。"
     )
 
 
@@ -178,7 +178,7 @@ class TrueFalseQuestionForm(QuestionForm):
 class FillBlankQuestionForm(QuestionForm):
     blanks = BlankLinesField(
         label="各空答案",
-        help_text="每行对应题干中的一个“____”(按顺序);同一空的多个可接受答案用“|”分隔,如 署名|签名。",
+        help_text="每行对应题干中的一个“____”（按顺序）；同一空的多个可接受答案用“|”分隔，如 署名|签名。",
     )
 
 

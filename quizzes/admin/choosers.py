@@ -35,7 +35,7 @@ class QuestionFilterForm(BaseFilterForm):
         choices=[("", "全部题型")] + [(k, m.type_label) for k, m in QUESTION_TYPES.items()],
     )
     category = forms.ModelChoiceField(
-        label="分类(含下级)", queryset=Category.objects.all(), required=False
+        label="分类（含下级）", queryset=Category.objects.all(), required=False
     )
 
     def filter(self, objects):

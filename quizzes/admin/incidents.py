@@ -19,7 +19,7 @@ from common.admin import PolicyCheckedMixin, policy_menu_item
 from quizzes import services
 from quizzes.models import Quiz
 
-ACTIONS = [("reopen", "恢复超时结束的作答,并给出新的截止时间"), ("attempt", "增加一次作答机会")]
+ACTIONS = [("reopen", "恢复超时结束的作答，并给出新的截止时间"), ("attempt", "增加一次作答机会")]
 MAX_PEOPLE = 2000
 
 
@@ -29,19 +29,19 @@ class IncidentForm(forms.Form):
     )
     action = forms.ChoiceField(label="处置", choices=ACTIONS, widget=forms.RadioSelect)
     usernames = forms.CharField(
-        label="人员(用户名)",
+        label="人员（用户名）",
         required=False,
         widget=forms.Textarea(attrs={"rows": 5}),
-        help_text="每行一个用户名,可从成绩统计或名单中复制。",
+        help_text="每行一个用户名，可从成绩统计或名单中复制。",
     )
     until = forms.DateTimeField(
         label="新的截止时间",
         required=False,
         widget=AdminDateTimeInput(),
-        help_text="恢复作答时必填:恢复后的作答到此时间截止,不受测试关闭时间限制。",
+        help_text="恢复作答时必填：恢复后的作答到此时间截止，不受测试关闭时间限制。",
     )
     reason = forms.CharField(
-        label="原因", max_length=200, help_text="如“6月1日上午网络中断约20分钟”,将记入操作日志。"
+        label="原因", max_length=200, help_text="如“6月1日上午网络中断约20分钟”，将记入操作日志。"
     )
 
     def clean_usernames(self):
@@ -58,7 +58,7 @@ class IncidentForm(forms.Form):
             if name and name not in found
         ]
         if missing:
-            raise forms.ValidationError("找不到这些用户名:" + "、".join(missing[:20]) + "。")
+            raise forms.ValidationError("找不到这些用户名：" + "、".join(missing[:20]) + "。")
         return names
 
     def clean(self):

@@ -85,7 +85,7 @@ class MarkingListView(PolicyCheckedMixin, generic.IndexView):
         return TitleColumn(
             "stem",
             label=label,
-            accessor=lambda row: f"第{row.position}题:{Truncator(row.question.stem).chars(50)}",
+            accessor=lambda row: f"第{row.position}题：{Truncator(row.question.stem).chars(50)}",
             get_url=mark_url,
         )
 
@@ -104,7 +104,7 @@ class MarkingQueueView(MarkingListView):
         return unmarked_rows()
 
     def get_page_subtitle(self):
-        return "待阅答案(按交卷时间从早到晚)"
+        return "待阅答案（按交卷时间从早到晚）"
 
     @cached_property
     def columns(self):
@@ -163,7 +163,7 @@ class MarkedListView(MarkingListView):
 
     @staticmethod
     def marker(row: AttemptQuestion) -> str:
-        return person(row.marked_by) if row.marked_by else "(已删除)"
+        return person(row.marked_by) if row.marked_by else "（已删除）"
 
 
 class MarkForm(forms.Form):
@@ -255,7 +255,7 @@ class MarkView(PolicyCheckedMixin, WagtailAdminTemplateMixin, FormView):
             form.add_error("score", str(error))
             return self.form_invalid(form)
         score = form.cleaned_data["score"].normalize()
-        messages.success(self.request, f"已保存:{self.get_page_subtitle()},{score:f} 分。")
+        messages.success(self.request, f"已保存：{self.get_page_subtitle()}，{score:f} 分。")
         following = next_unmarked(after=self.row)
         if following is None:
             messages.success(self.request, "待阅答案已全部阅完。")

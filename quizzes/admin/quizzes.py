@@ -110,9 +110,9 @@ class QuizForm(WagtailAdminModelForm):
             if question.status != Question.Status.PUBLISHED:
                 form.add_error(
                     "question",
-                    f"该题目状态为“{question.get_status_display()}”,只能使用已发布的题目。",
+                    f"该题目状态为“{question.get_status_display()}”，只能使用已发布的题目。",
                 )
-                self.add_error(None, f"固定题目“{question}”未发布,请换用已发布的题目。")
+                self.add_error(None, f"固定题目“{question}”未发布，请换用已发布的题目。")
 
     def _check_blueprint(
         self, fixed: list[tuple[int, Decimal]], rules: list, share: Decimal
@@ -134,9 +134,9 @@ class QuizForm(WagtailAdminModelForm):
 
 
 BLUEPRINT_HELP = (
-    "<p>每份试卷 = 全部固定题目 + 按每条抽题规则随机抽取的题目(只从已发布题目中抽取,"
-    "与固定题目不重复,同一同题组的题目至多一道)。保存时会按当前题库检查:每条规则的题目是否够抽,"
-    "法规纪律内容能否达到最低占比;有问题时不会保存,并列出还差多少。</p>"
+    "<p>每份试卷 = 全部固定题目 + 按每条抽题规则随机抽取的题目（只从已发布题目中抽取，"
+    "与固定题目不重复，同一同题组的题目至多一道）。保存时会按当前题库检查：每条规则的题目是否够抽，"
+    "法规纪律内容能否达到最低占比；有问题时不会保存，并列出还差多少。</p>"
 )
 
 
@@ -193,9 +193,9 @@ def paper_panels() -> list:
 def personal_setting_panels() -> list:
     return [
         HelpPanel(
-            content="<p>个人设置优先于上面的统一设置:延长时间不受统一关闭时间限制(未设个人关闭时间时,"
-            "本人的关闭时间顺延相同分钟数);个人关闭时间可晚于统一关闭时间;增加作答次数在“可作答次数”"
-            "之外另计。保存后,正在作答的人员的截止时间立即按新设置重新计算。</p>"
+            content="<p>个人设置优先于上面的统一设置：延长时间不受统一关闭时间限制（未设个人关闭时间时，"
+            "本人的关闭时间顺延相同分钟数）；个人关闭时间可晚于统一关闭时间；增加作答次数在“可作答次数”"
+            "之外另计。保存后，正在作答的人员的截止时间立即按新设置重新计算。</p>"
         ),
         InlinePanel(
             "personal_settings",
@@ -248,7 +248,7 @@ class QuizIndexView(generic.IndexView):
 
 
 def quiz_warning(quiz: Quiz) -> str:
-    return "固定题目未发布,暂不能开始作答" if quiz.has_withdrawn else ""
+    return "固定题目未发布，暂不能开始作答" if quiz.has_withdrawn else ""
 
 
 def window(quiz: Quiz) -> str:
@@ -263,7 +263,7 @@ def window(quiz: Quiz) -> str:
 
 
 class QuizDeleteView(ProtectedDeleteView):
-    protected_message = "该测试已有作答记录,不能删除;可取消“已发布”停止使用。"
+    protected_message = "该测试已有作答记录，不能删除；可取消“已发布”停止使用。"
 
 
 # The live blueprint check ----------------------------------------------------------------------

@@ -144,7 +144,7 @@ def _summary_sheet(sheet, report: selectors.QuizReport) -> None:
     for cell in sheet["B"][-2:]:
         cell.number_format = PERCENT
     sheet.append(())
-    sheet.append(header_row(sheet, ["分数段(得分率)", "人次"], (18, 40)))
+    sheet.append(header_row(sheet, ["分数段（得分率）", "人次"], (18, 40)))
     for label, count in zip(statistics.band_labels(), summary.bands, strict=True):
         sheet.append((label, count))
     for row in sheet.iter_rows(min_col=1, max_col=1):

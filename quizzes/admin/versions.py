@@ -114,7 +114,7 @@ class QuestionEditView(generic.EditView):
     def dispatch(self, request, *args, **kwargs):
         self.object = self.get_object()
         if self.object.is_archived:
-            messages.warning(request, "这是题目的历史版本,不能修改;请修改当前版本。")
+            messages.warning(request, "这是题目的历史版本，不能修改；请修改当前版本。")
             return redirect(versions_url(self.object))
         return super().dispatch(request, *args, **kwargs)
 
@@ -212,7 +212,7 @@ class RegradeView(PolicyCheckedMixin, WagtailAdminTemplateMixin, TemplateView):
             return self.get(request, *args, **kwargs)
         messages.success(
             request,
-            f"已按当前答案重新评分 {len(plan.lines)} 份答卷:{len(plan.changed)} 份得分改变,"
+            f"已按当前答案重新评分 {len(plan.lines)} 份答卷：{len(plan.changed)} 份得分改变，"
             f"{len(plan.verdicts)} 人的及格结论改变。记录已写入操作日志。",
         )
         return redirect(versions_url(self.version))

@@ -2,6 +2,7 @@
 error belongs to."""
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from common.excel import RowError, SheetSpec
@@ -75,8 +76,9 @@ def excel_label(model: type[Question]) -> str:
 
 
 def normalise_stem(stem: str) -> str:
-    """The stem as compared for duplicates: without any whitespace."""
-    return re.sub(r"\s+", "", stem)
+    """The stem as compared for duplicates: without any whitespace, full- and half-width forms
+    of a character alike (？ and ?)."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", stem))
 
 
 def normalise_path(text: str) -> str:

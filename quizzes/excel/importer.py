@@ -51,7 +51,7 @@ def read_rows(file: IO[bytes]) -> tuple[list[tuple[int, dict[str, str]]], list[R
         for number, values in found.rows[SHEET_NAME]
     ]
     if not rows:
-        return [], [RowError("文件中没有题目(第二行起为空)。")]
+        return [], [RowError("文件中没有题目（第二行起为空）。")]
     return rows, []
 
 
@@ -130,7 +130,7 @@ class RowReader:
             shown = self.values["题型"]
             self.error(
                 "题型",
-                f"题型“{shown}”无法识别,应为单选、多选、判断、填空或简答"
+                f"题型“{shown}”无法识别，应为单选、多选、判断、填空或简答"
                 if shown
                 else "题型不能为空",
             )
@@ -153,7 +153,7 @@ class RowReader:
         if not text:
             return 2
         if not re.fullmatch(r"[1-5]", text):
-            self.error("难度", f"难度“{text}”无效,应为 1 到 5 的整数")
+            self.error("难度", f"难度“{text}”无效，应为 1 到 5 的整数")
             return 2
         return int(text)
 
@@ -168,7 +168,7 @@ class RowReader:
         if not (
             value.is_finite() and 0 < value < 10000 and value == value.quantize(Decimal("0.1"))
         ):
-            self.error("分值", f"分值“{text}”无效,应为大于 0 的数字,最多一位小数")
+            self.error("分值", f"分值“{text}”无效，应为大于 0 的数字，最多一位小数")
             return Decimal(1)
         return value
 
@@ -179,7 +179,7 @@ class RowReader:
             return None
         category = self.lookups.categories.get(path)
         if category is None:
-            self.error("分类", f"分类“{self.values['分类']}”不存在,请先在“题目分类”中创建")
+            self.error("分类", f"分类“{self.values['分类']}”不存在，请先在“题目分类”中创建")
         return category
 
     def _article(self):
@@ -196,7 +196,7 @@ class RowReader:
             self.error("依据条目序号", "填写了依据文件时必须填写依据条目序号")
             return None
         if not number.isdigit():
-            self.error("依据条目序号", f"依据条目序号“{number}”无效,应为整数")
+            self.error("依据条目序号", f"依据条目序号“{number}”无效，应为整数")
             return None
         article = self.lookups.articles.get((pages[0].pk, int(number)))
         if article is None:
@@ -209,7 +209,7 @@ class RowReader:
             return Question.Status.PUBLISHED
         status = next((key for key, label in STATUS_LABELS.items() if label == text), None)
         if status is None:
-            self.error("状态", f"状态“{text}”无效,应为草稿或已发布")
+            self.error("状态", f"状态“{text}”无效，应为草稿或已发布")
             return Question.Status.PUBLISHED
         return status
 
@@ -218,7 +218,7 @@ class RowReader:
         for name in names:
             if len(name) > KnowledgePoint.MAX_LENGTH:
                 self.error(
-                    "知识点", f"知识点“{name}”过长,不能超过 {KnowledgePoint.MAX_LENGTH} 个字"
+                    "知识点", f"知识点“{name}”过长，不能超过 {KnowledgePoint.MAX_LENGTH} 个字"
                 )
         return names
 
@@ -247,7 +247,7 @@ class RowReader:
         count = filled[-1] + 1 if filled else 0
         gaps = [i for i in range(count) if not texts[i]]
         if gaps:
-            self.error(OPTION_HEADERS[gaps[0]], "选项须从选项A起连续填写,中间不能留空")
+            self.error(OPTION_HEADERS[gaps[0]], "选项须从选项A起连续填写，中间不能留空")
             return None
         if count < 2:
             self.error("选项A", f"{model.type_label}至少需要两个选项")
@@ -282,7 +282,7 @@ def _duplicate_errors(rows: list[tuple[int, dict[str, str]]], lookups: Lookups) 
         if key in seen:
             message = f"题干与第{seen[key]}行重复"
         elif key in lookups.existing_stems:
-            message = f"题库中已有相同题干的题目(编号 {lookups.existing_stems[key]})"
+            message = f"题库中已有相同题干的题目（编号 {lookups.existing_stems[key]}）"
         else:
             seen[key] = number
             continue

@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='attempt',
             name='wrong_book_recorded',
-            field=models.BooleanField(default=False, help_text='考试关闭、公布答案之后才计入,以免提前泄露答案。', verbose_name='已计入错题本'),
+            field=models.BooleanField(default=False, help_text='考试关闭、公布答案之后才计入，以免提前泄露答案。', verbose_name='已计入错题本'),
         ),
     ]

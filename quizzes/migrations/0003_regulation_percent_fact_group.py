@@ -30,12 +30,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='question',
             name='fact_group',
-            field=models.CharField(blank=True, db_index=True, help_text='考查同一知识点、或会泄露彼此答案的题目填写相同的组名;同一份试卷不会出现同组的两道题。', max_length=60, verbose_name='同题组'),
+            field=models.CharField(blank=True, db_index=True, help_text='考查同一知识点、或会泄露彼此答案的题目填写相同的组名；同一份试卷不会出现同组的两道题。', max_length=60, verbose_name='同题组'),
         ),
         migrations.AddField(
             model_name='quiz',
             name='min_regulation_percent',
-            field=models.DecimalField(decimal_places=2, default=Decimal('15'), help_text='按分值计算,填 15 表示每份试卷的法规纪律内容不少于 15%;考试不得低于 15%。', max_digits=5, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100)], verbose_name='法规纪律内容最低占比(%)'),
+            field=models.DecimalField(decimal_places=2, default=Decimal('15'), help_text='按分值计算，填 15 表示每份试卷的法规纪律内容不少于 15%；考试不得低于 15%。', max_digits=5, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100)], verbose_name='法规纪律内容最低占比（%）'),
         ),
         migrations.RunPython(share_to_percent, percent_to_share),
         migrations.RemoveField(

@@ -17,12 +17,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='attempt',
             name='resumed_until',
-            field=models.DateTimeField(blank=True, help_text='管理员恢复作答时给出的新截止时间;设置后截止时间以此为准。', null=True, verbose_name='恢复作答截止时间'),
+            field=models.DateTimeField(blank=True, help_text='管理员恢复作答时给出的新截止时间；设置后截止时间以此为准。', null=True, verbose_name='恢复作答截止时间'),
         ),
         migrations.AddField(
             model_name='attemptquestion',
             name='seq',
-            field=models.PositiveIntegerField(default=0, help_text='页面每次修改本题答案递增;较旧的保存不会覆盖较新的答案。', verbose_name='保存序号'),
+            field=models.PositiveIntegerField(default=0, help_text='页面每次修改本题答案递增；较旧的保存不会覆盖较新的答案。', verbose_name='保存序号'),
         ),
         migrations.AlterField(
             model_name='attempt',
@@ -42,12 +42,12 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="personalsetting",
             name="minutes",
-            field=models.PositiveIntegerField(default=0, help_text="在限时之外增加的作答时间,不受统一关闭时间限制。", verbose_name="延长时间(分钟)"),
+            field=models.PositiveIntegerField(default=0, help_text="在限时之外增加的作答时间，不受统一关闭时间限制。", verbose_name="延长时间（分钟）"),
         ),
         migrations.AddField(
             model_name="personalsetting",
             name="closes_at",
-            field=models.DateTimeField(blank=True, help_text="留空则按统一关闭时间(另加延长时间)。", null=True, verbose_name="个人关闭时间"),
+            field=models.DateTimeField(blank=True, help_text="留空则按统一关闭时间（另加延长时间）。", null=True, verbose_name="个人关闭时间"),
         ),
         migrations.AddField(
             model_name="personalsetting",

@@ -36,7 +36,7 @@ class Attempt(models.Model):
         "恢复作答截止时间",
         null=True,
         blank=True,
-        help_text="管理员恢复作答时给出的新截止时间;设置后截止时间以此为准。",
+        help_text="管理员恢复作答时给出的新截止时间；设置后截止时间以此为准。",
     )
     finished_at = models.DateTimeField("交卷时间", null=True, blank=True)
     finished_by = models.CharField(
@@ -47,7 +47,7 @@ class Attempt(models.Model):
     passed = models.BooleanField("是否及格", null=True, blank=True)
     pending_marking = models.BooleanField("待人工阅卷", default=False)
     wrong_book_recorded = models.BooleanField(
-        "已计入错题本", default=False, help_text="考试关闭、公布答案之后才计入,以免提前泄露答案。"
+        "已计入错题本", default=False, help_text="考试关闭、公布答案之后才计入，以免提前泄露答案。"
     )
 
     class Meta:
@@ -88,7 +88,7 @@ class AttemptQuestion(models.Model):
     response = models.JSONField("作答", null=True, blank=True)
     saved_at = models.DateTimeField("保存时间", null=True, blank=True)
     seq = models.PositiveIntegerField(
-        "保存序号", default=0, help_text="页面每次修改本题答案递增;较旧的保存不会覆盖较新的答案。"
+        "保存序号", default=0, help_text="页面每次修改本题答案递增；较旧的保存不会覆盖较新的答案。"
     )
     flagged = models.BooleanField("标记", default=False)
     score = models.DecimalField("得分", max_digits=5, decimal_places=2, null=True, blank=True)

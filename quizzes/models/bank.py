@@ -186,11 +186,11 @@ class Question(index.Indexed, PolymorphicModel):
     )
     source_reference = models.CharField("出处说明", max_length=200, blank=True)
     source_quote = models.CharField(
-        "依据原文", max_length=120, blank=True, help_text="所依据条文中的关键原句(简短摘录)。"
+        "依据原文", max_length=120, blank=True, help_text="所依据条文中的关键原句（简短摘录）。"
     )
     source_fingerprint = models.CharField(
         "依据条文指纹", max_length=64, blank=True, editable=False,
-        help_text="引用时条文内容的摘要;条文修订后与之不符,题目即标为待复核。",
+        help_text="引用时条文内容的摘要；条文修订后与之不符，题目即标为待复核。",
     )  # fmt: skip
     review_note = models.CharField("复核原因", max_length=200, blank=True)
     fact_group = models.CharField(
@@ -198,7 +198,7 @@ class Question(index.Indexed, PolymorphicModel):
         max_length=60,
         blank=True,
         db_index=True,
-        help_text="考查同一知识点、或会泄露彼此答案的题目填写相同的组名;同一份试卷不会出现同组的两道题。",
+        help_text="考查同一知识点、或会泄露彼此答案的题目填写相同的组名；同一份试卷不会出现同组的两道题。",
     )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)

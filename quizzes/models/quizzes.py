@@ -24,15 +24,15 @@ class Quiz(ClusterableModel):
 
     class MultipleRule(models.TextChoices):
         ALL_OR_NOTHING = "all", "全部选对才得分"
-        PARTIAL = "partial", "少选得部分分,错选不得分"
-        PENALTY = "penalty", "按对错个数加减,最低 0 分"
+        PARTIAL = "partial", "少选得部分分，错选不得分"
+        PENALTY = "penalty", "按对错个数加减，最低 0 分"
 
     title = models.CharField("名称", max_length=120)
     slug = models.SlugField("网址标识", max_length=80, unique=True, allow_unicode=True)
     mode = models.CharField("类型", max_length=10, choices=Mode.choices, default=Mode.SELF_TEST)
     description = models.TextField("说明", blank=True)
     time_limit_minutes = models.PositiveIntegerField(
-        "限时(分钟)", null=True, blank=True, help_text="留空表示不限时(练习)。"
+        "限时（分钟）", null=True, blank=True, help_text="留空表示不限时（练习）。"
     )
     opens_at = models.DateTimeField("开放时间", null=True, blank=True)
     closes_at = models.DateTimeField("关闭时间", null=True, blank=True)
@@ -40,7 +40,7 @@ class Quiz(ClusterableModel):
         "可作答次数", null=True, blank=True, help_text="留空表示不限。"
     )
     pass_percent = models.DecimalField(
-        "及格线(%)",
+        "及格线（%）",
         max_digits=5,
         decimal_places=2,
         default=Decimal("60"),
@@ -49,12 +49,12 @@ class Quiz(ClusterableModel):
     shuffle_questions = models.BooleanField("打乱题目顺序", default=True)
     shuffle_options = models.BooleanField("打乱选项顺序", default=True)
     min_regulation_percent = models.DecimalField(
-        "法规纪律内容最低占比(%)",
+        "法规纪律内容最低占比（%）",
         max_digits=5,
         decimal_places=2,
         default=EXAM_MIN_REGULATION_PERCENT,
         validators=[MinValueValidator(0), MaxValueValidator(100)],
-        help_text="按分值计算,填 15 表示每份试卷的法规纪律内容不少于 15%;考试不得低于 15%。",
+        help_text="按分值计算，填 15 表示每份试卷的法规纪律内容不少于 15%；考试不得低于 15%。",
     )
     multiple_rule = models.CharField(
         "多选题计分", max_length=10, choices=MultipleRule.choices, default=MultipleRule.PARTIAL
@@ -76,7 +76,7 @@ class Quiz(ClusterableModel):
         if self.mode != self.Mode.PRACTICE and not self.time_limit_minutes:
             raise ValidationError({"time_limit_minutes": "自我测试和考试必须设置限时。"})
         if self.mode == self.Mode.EXAM and not self.closes_at:
-            raise ValidationError({"closes_at": "考试必须设置关闭时间(考试结束后才公布答案)。"})
+            raise ValidationError({"closes_at": "考试必须设置关闭时间（考试结束后才公布答案）。"})
         if (
             self.mode == self.Mode.EXAM
             and self.min_regulation_percent < EXAM_MIN_REGULATION_PERCENT
@@ -130,7 +130,7 @@ class DrawRule(models.Model):
 
     quiz = ParentalKey(Quiz, on_delete=models.CASCADE, related_name="draw_rules")
     category = models.ForeignKey(
-        Category, verbose_name="分类(含下级)", null=True, blank=True, on_delete=models.PROTECT
+        Category, verbose_name="分类（含下级）", null=True, blank=True, on_delete=models.PROTECT
     )
     knowledge_point = models.ForeignKey(
         KnowledgePoint, verbose_name="知识点", null=True, blank=True, on_delete=models.PROTECT
@@ -182,10 +182,10 @@ class PersonalSetting(models.Model):
         settings.AUTH_USER_MODEL, verbose_name="人员", on_delete=models.CASCADE
     )
     minutes = models.PositiveIntegerField(
-        "延长时间(分钟)", default=0, help_text="在限时之外增加的作答时间,不受统一关闭时间限制。"
+        "延长时间（分钟）", default=0, help_text="在限时之外增加的作答时间，不受统一关闭时间限制。"
     )
     closes_at = models.DateTimeField(
-        "个人关闭时间", null=True, blank=True, help_text="留空则按统一关闭时间(另加延长时间)。"
+        "个人关闭时间", null=True, blank=True, help_text="留空则按统一关闭时间（另加延长时间）。"
     )
     extra_attempts = models.PositiveIntegerField("增加作答次数", default=0)
     reason = models.CharField("原因", max_length=200, default="")
@@ -202,4 +202,4 @@ class PersonalSetting(models.Model):
         if not (self.minutes or self.closes_at or self.extra_attempts):
             raise ValidationError("请至少设置延长时间、个人关闭时间或增加作答次数中的一项。")
         if not self.reason.strip():
-            raise ValidationError({"reason": "请填写原因(如“经批准的延时”“网络故障补考”)。"})
+            raise ValidationError({"reason": "请填写原因（如“经批准的延时”“网络故障补考”）。"})

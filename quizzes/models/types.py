@@ -109,11 +109,11 @@ class ChoiceQuestion(Question):
         _required(answer)
         indexes = parse_letters(answer)
         if indexes is None:
-            raise AnswerError(f"答案“{answer}”无效,应为选项字母,如 {cls.example_answer}")
+            raise AnswerError(f"答案“{answer}”无效，应为选项字母，如 {cls.example_answer}")
         outside = [i for i in indexes if i >= len(options)]
         if outside:
             raise AnswerError(
-                f"答案“{letters_of(outside)}”不在已填写的选项中(共 {len(options)} 个选项)"
+                f"答案“{letters_of(outside)}”不在已填写的选项中（共 {len(options)} 个选项）"
             )
         return indexes
 
@@ -256,7 +256,7 @@ class TrueFalseQuestion(Question):
         _required(answer)
         value = parse_truefalse(answer)
         if value is None:
-            raise AnswerError(f"判断题答案“{answer}”无效,应为正确或错误")
+            raise AnswerError(f"判断题答案“{answer}”无效，应为正确或错误")
         return {"correct": value}
 
 
@@ -266,7 +266,7 @@ class FillBlankQuestion(Question):
     answer_fields = ("blanks",)
     response_template = "quizzes/responses/fill.html"
     blanks = models.JSONField(
-        "各空可接受答案", default=list, help_text="每个空一个列表,列出所有可接受的答案。"
+        "各空可接受答案", default=list, help_text="每个空一个列表，列出所有可接受的答案。"
     )
 
     class Meta:
@@ -299,7 +299,7 @@ class FillBlankQuestion(Question):
         if not self.is_answered(response):
             return "未作答"
         values = response if isinstance(response, list) else [response]
-        return ";".join(str(value) or "(空)" for value in values)
+        return ";".join(str(value) or "（空）" for value in values)
 
     def answer_display(self, order=None) -> str:
         return ";".join(answers[0] for answers in self.blanks)
@@ -322,9 +322,9 @@ class FillBlankQuestion(Question):
             raise AnswerError(f"第 {empty[0]} 个空没有填写答案")
         expected = stem.count(BLANK_MARK)
         if expected == 0:
-            raise AnswerError("填空题题干中没有表示空的“____”(四个下划线)", column="题干")
+            raise AnswerError("填空题题干中没有表示空的“____”（四个下划线）", column="题干")
         if expected != len(blanks):
-            raise AnswerError(f"题干有 {expected} 个空(“____”),答案却有 {len(blanks)} 个空")
+            raise AnswerError(f"题干有 {expected} 个空（“____”），答案却有 {len(blanks)} 个空")
         return {"blanks": blanks}
 
 
@@ -367,7 +367,7 @@ class EssayQuestion(Question):
 
     @classmethod
     def excel_fields(cls, *, stem: str, options: list[str], answer: str) -> dict:
-        _required(answer, "简答题的答案(评分要点)不能为空")
+        _required(answer, "简答题的答案（评分要点）不能为空")
         return {"rubric": answer}
 
 

@@ -43,7 +43,7 @@ def start_attempt(*, quiz: Quiz, user, now: datetime, rng: random.Random | None 
 
 def not_for_you(quiz: Quiz) -> str:
     who = audience.policy().describe(quiz)
-    return f"{who}您不在参加范围内,不能作答。如有疑问请联系测试管理员。"
+    return f"{who}您不在参加范围内，不能作答。如有疑问请联系测试管理员。"
 
 
 def _check_may_start(quiz: Quiz, user, now: datetime, own: Terms) -> None:
@@ -63,7 +63,7 @@ def start_refusal(quiz: Quiz, user, now: datetime, own: Terms) -> str:
         return refusal
     withdrawn = quiz.fixed_questions.exclude(question__status=Question.Status.PUBLISHED)
     if withdrawn.exists():
-        return "本测试的部分试题正在修订,暂时不能开始作答。请稍后再试,或联系测试管理员。"
+        return "本测试的部分试题正在修订，暂时不能开始作答。请稍后再试，或联系测试管理员。"
     return ""
 
 
@@ -158,11 +158,11 @@ def save_answer(
     with transaction.atomic():
         attempt = _locked_attempt(attempt_id, user)
         if attempt.is_finished:
-            raise QuizError("本次作答已交卷,不能再修改答案。")
+            raise QuizError("本次作答已交卷，不能再修改答案。")
         if not (attempt.deadline and now > attempt.deadline + grace()):
             return _store(attempt, position, response, flagged, (seq, base), now)
     finish_attempt(attempt_id=attempt_id, now=now, by=Attempt.FinishedBy.TIMEOUT)
-    raise QuizError("作答时间已到,答案未保存。系统已按截止前保存的答案交卷。")
+    raise QuizError("作答时间已到，答案未保存。系统已按截止前保存的答案交卷。")
 
 
 def _store(attempt, position, response, flagged, numbers, now) -> SaveResult:
@@ -199,7 +199,7 @@ def _stored_response(row: AttemptQuestion, response):
         model = row.question.get_real_instance_class()
         return model.clean_response(response, row.option_order)
     except (TypeError, ValueError, IndexError):
-        raise AnswerFormatError("答案格式不正确,未保存。") from None
+        raise AnswerFormatError("答案格式不正确，未保存。") from None
 
 
 # Finishing -----------------------------------------------------------------------------------

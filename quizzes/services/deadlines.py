@@ -98,7 +98,7 @@ def _why_not_reopen(attempt: Attempt | None) -> str:
     if not attempt.is_finished:
         return "正在作答中"
     if attempt.finished_by not in ENDED_BY_TIME:
-        return "本人已交卷(可增加一次作答机会)"
+        return "本人已交卷（可增加一次作答机会）"
     if attempt.paper.filter(marked_at__isnull=False).exists():
         return "已人工阅卷"
     return ""
@@ -137,4 +137,4 @@ def grant_attempt(*, quiz: Quiz, user, reason: str, by, now: datetime) -> Person
 
 def _check_reason(reason: str) -> None:
     if not reason.strip():
-        raise QuizError("请填写原因,它将记入操作日志。")
+        raise QuizError("请填写原因，它将记入操作日志。")

@@ -25,7 +25,7 @@ def mark_answer(
         if not 0 <= score <= row.points:
             raise QuizError(f"得分应在 0 到 {row.points} 分之间。")
         if not row.attempt.is_finished:
-            raise QuizError("该作答尚未交卷,不能阅卷。")
+            raise QuizError("该作答尚未交卷，不能阅卷。")
         AttemptQuestion.objects.filter(pk=row.pk).update(
             score=score, is_correct=score == row.points, marked_by=marker, marked_at=now,
             marker_comment=comment[:300],

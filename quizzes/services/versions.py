@@ -131,7 +131,7 @@ def _current_of(version: Question) -> Question:
     question = Question.objects.get(pk=version.current_id)
     if not question.same_shape(version):
         raise QuizError(
-            "当前版本与该历史版本的选项或空数不同,原作答无法对应到新答案,不能自动重新评分;"
+            "当前版本与该历史版本的选项或空数不同，原作答无法对应到新答案，不能自动重新评分；"
             "简答题请在阅卷中修改得分。"
         )
     return question

@@ -52,7 +52,7 @@ def start(request, slug):
     except (QuizError, drawing.BlueprintError) as error:
         messages.error(
             request,
-            str(error) if isinstance(error, QuizError) else "试卷暂时无法生成,请联系管理员。",
+            str(error) if isinstance(error, QuizError) else "试卷暂时无法生成，请联系管理员。",
         )
         return redirect("quizzes:detail", slug=slug)
     return redirect("quizzes:attempt", pk=attempt.pk)
@@ -122,7 +122,7 @@ def save(request, pk):
     except AttemptQuestion.DoesNotExist:
         return JsonResponse({"ok": False, "error": "题号不存在。"}, status=400)
     if result.outcome == services.CONFLICT:
-        message = "本题答案已在其他窗口修改,本页已过期,请刷新页面后继续作答。"
+        message = "本题答案已在其他窗口修改，本页已过期，请刷新页面后继续作答。"
         return JsonResponse({"ok": False, "error": message, "conflict": True}, status=409)
     return JsonResponse(
         {
@@ -155,7 +155,7 @@ def finish(request, pk):
     now = timezone.now()
     left = services.remaining_seconds(attempt, now)
     if request.POST.get("timer") and not attempt.is_finished and left and left > TIMER_TOLERANCE:
-        messages.info(request, f"作答时间已调整,还剩约 {_minutes(left)},请继续作答。")
+        messages.info(request, f"作答时间已调整，还剩约 {_minutes(left)}，请继续作答。")
         return redirect("quizzes:attempt", pk=attempt.pk)
     services.finish_attempt(attempt_id=attempt.pk, user=request.user, now=now)
     return redirect("quizzes:result", pk=attempt.pk)

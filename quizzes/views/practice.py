@@ -83,7 +83,7 @@ def answer(request):
     payload = _payload(request)
     question = get_object_or_404(Question.objects.published(), pk=payload.get("question"))
     if _answers_held_back(request.user, question, timezone.now()):
-        message = "这道题在您尚未结束的测试或考试中,答案和解析将在测试结束后公布。"
+        message = "这道题在您尚未结束的测试或考试中，答案和解析将在测试结束后公布。"
         return JsonResponse({"error": message}, status=409)
     result = services.answer_practice(
         user=request.user, question=question, response=payload.get("response"), now=timezone.now()

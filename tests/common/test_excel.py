@@ -47,16 +47,16 @@ def test_header_errors_name_the_column():
     """A wrong, missing or extra header cell is reported with its column."""
     found = read_sheets(workbook([], header=("姓名", "", "备注")), [SPEC])
     assert messages(found) == [
-        "第1行 A列(用户名):表头应为“用户名”,实际为“姓名”",
-        "第1行 B列(学时):缺少表头“学时”",
-        "第1行 C列(备注):多余的列“备注”,请按模板删除",
+        "第1行 A列（用户名）：表头应为“用户名”，实际为“姓名”",
+        "第1行 B列（学时）：缺少表头“学时”",
+        "第1行 C列（备注）：多余的列“备注”，请按模板删除",
     ]
 
 
 def test_the_row_limit_refuses_the_whole_file():
     """More data rows than the sheet allows is one error for the whole file."""
     found = read_sheets(workbook([("a", 1)] * 4), [SPEC])
-    assert found.rows == {} and messages(found) == ["超过 3 行的上限,请分成多个文件导入"]
+    assert found.rows == {} and messages(found) == ["超过 3 行的上限，请分成多个文件导入"]
 
 
 def test_a_sheet_of_empty_rows_stops_at_the_scan_limit(monkeypatch):
@@ -69,7 +69,7 @@ def test_a_sheet_of_empty_rows_stops_at_the_scan_limit(monkeypatch):
         sheet.cell(row=number, column=1).number_format = "@"
         sheet.cell(row=number, column=1).value = ""
     found = read_sheets(io.BytesIO(workbook_bytes(book)), [SPEC])
-    assert messages(found) == ["超过 50 行(含空行),请分成多个文件导入"]
+    assert messages(found) == ["超过 50 行（含空行），请分成多个文件导入"]
 
 
 @pytest.mark.parametrize("content", [b"not a spreadsheet", b"PK\x03\x04broken zip", b""])
@@ -87,7 +87,7 @@ def test_a_file_named_otherwise_is_refused_before_reading():
 def test_a_file_over_the_size_limit_is_refused_before_reading():
     """The size limit is checked before openpyxl opens anything."""
     found = read_sheets(workbook([("a", 1)]), [SPEC], max_bytes=100)
-    assert messages(found) == ["文件过大:超过上限 100 字节,请分批导入。"]
+    assert messages(found) == ["文件过大：超过上限 100 字节，请分批导入。"]
 
 
 def test_a_zip_bomb_is_refused_before_it_is_unpacked(monkeypatch):
@@ -116,13 +116,13 @@ def test_several_sheets_are_each_required_and_named_in_messages():
     """With several sheets, a missing one is an error naming it."""
     specs = [SPEC, SheetSpec("单位", ("单位编码",))]
     found = read_sheets(workbook([("a", 1)]), specs)
-    assert messages(found) == ["“单位”表:缺少工作表“单位”,请使用下载的模板填写"]
+    assert messages(found) == ["“单位”表：缺少工作表“单位”，请使用下载的模板填写"]
 
 
 def test_row_error_reads_sheet_row_and_column():
     """An error reads “人员”表 第3行 D列(职级类别):…, a file error just its message."""
     error = RowError("职级类别无效", 3, "D", "职级类别", "人员")
-    assert str(error) == "“人员”表 第3行 D列(职级类别):职级类别无效"
+    assert str(error) == "“人员”表 第3行 D列（职级类别）：职级类别无效"
     assert str(RowError("文件过大")) == "文件过大"
 
 

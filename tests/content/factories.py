@@ -65,7 +65,7 @@ class CaseStudyPageFactory(PageFactory):
     class Meta:
         model = content.CaseStudyPage
 
-    summary = "某县在干部选拔任用中违反程序,决定被纠正。"
+    summary = "某县在干部选拔任用中违反程序，决定被纠正。"
     body = "<p>案情经过。</p>"
 
     @classmethod

@@ -59,7 +59,7 @@ def test_credit_rises_while_visible_and_stops_while_hidden(cadre, fast_beats, li
     assert study.credited_seconds(user, item) >= 3
 
     page.evaluate(SET_VISIBILITY, "hidden")
-    assert panel.locator("[data-study=state]").inner_text() == "已暂停(页面不可见)"
+    assert panel.locator("[data-study=state]").inner_text() == "已暂停（页面不可见）"
     time.sleep(1)  # let the final beat land
     frozen = study.credited_seconds(user, item)
     last_beat = ActiveStudy.objects.get(user=user).last_beat_at

@@ -135,7 +135,7 @@ def exam_with_essay():
     """A self-test of one essay worth 10 points, pass mark 60 %."""
     cat = quiz_factories.category("法规纪律/四项监督制度", regulation=True)
     quiz = quiz_factories.quiz(title="结业测试", time_limit_minutes=30)
-    essay = quiz_factories.EssayQuestionFactory(category=cat, stem="简答:离任检查的意义?")
+    essay = quiz_factories.EssayQuestionFactory(category=cat, stem="简答：离任检查的意义？")
     return quiz_factories.fixed(quiz, [essay], points="10")
 
 
@@ -190,7 +190,7 @@ def test_marking_the_last_essay_tells_the_learner_and_completes(
         quiz_services.mark_answer(row_id=row.pk, marker=None, score=Decimal(8), now=now)
     kinds = set(Notice.objects.filter(user=person).values_list("kind", flat=True))
     assert kinds == {Notice.Kind.MARKED, Notice.Kind.CERTIFICATE}
-    assert "8 / 10,合格" in Notice.objects.get(kind=Notice.Kind.MARKED).text
+    assert "8 / 10，合格" in Notice.objects.get(kind=Notice.Kind.MARKED).text
     assert Enrollment.objects.get(user=person).completed_at is not None
 
 

@@ -103,7 +103,7 @@ def test_numbers_typed_as_numbers_are_read_as_text(existing):
 
 def test_wrong_file_type_is_refused(existing):
     """A file that is not .xlsx (by name or by content) is refused, nothing written."""
-    csv = BytesIO("用户名,姓名\n".encode())
+    csv = BytesIO("用户名，姓名\n".encode())
     csv.name = "人员.csv"
     assert "文件类型不正确" in run(csv).errors[0].message
     garbage = BytesIO(b"not a zip file")
@@ -130,7 +130,7 @@ def test_wrong_headers_are_listed_by_sheet_and_column(existing):
     result = run(file)
     assert located(result) == [("单位", 1, "B"), ("人员", 1, "F"), ("人员", 1, "G")]
     messages = [e.message for e in result.errors]
-    assert messages[0] == "表头应为“单位名称”,实际为“名称”"
+    assert messages[0] == "表头应为“单位名称”，实际为“名称”"
     assert messages[1] == "缺少表头“手机号码”" and "多余的列“备注”" in messages[2]
     assert not Unit.objects.filter(code="X").exists()
 
@@ -138,13 +138,13 @@ def test_wrong_headers_are_listed_by_sheet_and_column(existing):
 def test_a_missing_sheet_is_reported(existing):
     """Both sheets are required, even when one of them stays empty."""
     result = run(workbook(people=[person_row()], sheets=("人员",)))
-    assert [e.message for e in result.errors] == ["缺少工作表“单位”,请使用下载的模板填写"]
+    assert [e.message for e in result.errors] == ["缺少工作表“单位”，请使用下载的模板填写"]
 
 
 def test_an_empty_file_is_reported():
     """The blank template has nothing to import."""
     result = run(BytesIO(build_template()))
-    assert [e.message for e in result.errors] == ["文件中没有单位或人员(两张表第二行起都是空的)"]
+    assert [e.message for e in result.errors] == ["文件中没有单位或人员（两张表第二行起都是空的）"]
 
 
 # Errors: rows ---------------------------------------------------------------------------------
@@ -175,10 +175,10 @@ def test_every_unit_error_is_listed_and_nothing_is_written(existing):
     messages = [e.message for e in result.errors]
     assert messages[0] == "单位编码不能为空" and messages[1] == "单位名称不能为空"
     assert messages[2] == "单位编码“N1”与第3行重复"
-    assert messages[3] == "系统中已有编码为“330100”的单位(杭州市)"
+    assert messages[3] == "系统中已有编码为“330100”的单位（杭州市）"
     assert messages[4] == "上级单位编码“NOPE”在本文件和系统中都不存在"
-    assert messages[5] == "上级单位形成循环:L1 → L2 → L1"
-    assert messages[7] == "上级单位形成循环:S1 → S1"
+    assert messages[5] == "上级单位形成循环：L1 → L2 → L1"
+    assert messages[7] == "上级单位形成循环：S1 → S1"
     assert "不能超过 40 个字符" in messages[8]
     assert_nothing_written(units_before, users_before)
 
@@ -207,8 +207,8 @@ def test_every_person_error_is_listed_and_nothing_is_written(existing):
     ]  # fmt: skip
     messages = [e.message for e in result.errors]
     assert messages[:3] == ["用户名不能为空", "姓名不能为空", "职务不能为空"]
-    assert messages[3] == "职级类别“处长”无效,应为县处级、乡科级、组工干部、其他之一"
-    assert messages[4] == "手机号码“12345”格式不正确,应为 11 位手机号"
+    assert messages[3] == "职级类别“处长”无效，应为县处级、乡科级、组工干部、其他之一"
+    assert messages[4] == "手机号码“12345”格式不正确，应为 11 位手机号"
     assert messages[5] == "单位编码“NOWHERE”在“单位”表和系统中都不存在"
     assert messages[6] == "用户名“zhangsan”与第5行重复"
     assert messages[7] == "系统中已有用户名“TAKEN”"
@@ -219,7 +219,7 @@ def test_every_person_error_is_listed_and_nothing_is_written(existing):
 def test_errors_name_their_sheet_row_and_column():
     """An error reads “人员”表 第3行 D列(职级类别):…."""
     error = imports.cell_error("人员", 3, "职级类别", "职级类别无效")
-    assert str(error) == "“人员”表 第3行 D列(职级类别):职级类别无效"
+    assert str(error) == "“人员”表 第3行 D列（职级类别）：职级类别无效"
     assert str(RowError("文件过大")) == "文件过大"
 
 
@@ -266,7 +266,7 @@ def test_admin_import_lists_errors_by_sheet_row_and_column(platform_client, exis
     """A refused upload shows the error table and writes nothing."""
     file = workbook(people=[person_row(职级类别="处长")])
     html = platform_client.post(reverse("people_import:import"), {"file": file}).content.decode()
-    assert 'id="import-errors"' in html and "第2行" in html and "D列(职级类别)" in html
+    assert 'id="import-errors"' in html and "第2行" in html and "D列（职级类别）" in html
     assert not User.objects.filter(username="zhangsan").exists()
 
 

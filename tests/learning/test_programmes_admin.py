@@ -171,7 +171,7 @@ def test_manual_add_by_usernames(admin_user, district_tree, client):
     client.force_login(admin_user)
     response = client.post(url, {"action": "add", "usernames": "lisi\nnobody"})
     assert response.status_code == 200
-    assert "找不到这些用户名:nobody" in response.content.decode()
+    assert "找不到这些用户名：nobody" in response.content.decode()
     assert not prog.enrollments.exists()
     response = client.post(url, {"action": "add", "usernames": "lisi, wangwu"})
     assert response.status_code == 302
@@ -310,14 +310,14 @@ def test_import_attendance_lists_every_error_and_writes_nothing(admin_user, sess
     assert response.status_code == 200
     errors = [str(e) for e in response.context["errors"]]
     assert errors == [
-        "第3行 A列(用户名):找不到用户名“nobody”",
-        "第4行 A列(用户名):“outsider”未报名本培训项目",
-        "第5行 A列(用户名):与第2行的用户名重复",
-        "第6行 B列(出席日期):日期“18/03/2026”无法识别,请写成 2026-03-05",
-        "第7行 B列(出席日期):出席日期不能晚于今天",
-        "第7行 C列(学时):学时不能超过该线下学习的 2 学时。",
-        "第9行 A列(用户名):请填写用户名",
-        "第9行 C列(学时):学时应为数字",
+        "第3行 A列（用户名）：找不到用户名“nobody”",
+        "第4行 A列（用户名）：“outsider”未报名本培训项目",
+        "第5行 A列（用户名）：与第2行的用户名重复",
+        "第6行 B列（出席日期）：日期“18/03/2026”无法识别，请写成 2026-03-05",
+        "第7行 B列（出席日期）：出席日期不能晚于今天",
+        "第7行 C列（学时）：学时不能超过该线下学习的 2 学时。",
+        "第9行 A列（用户名）：请填写用户名",
+        "第9行 C列（学时）：学时应为数字",
     ]
     assert "第3行" in response.content.decode()
     assert not AttendanceRecord.objects.exists()
@@ -333,9 +333,9 @@ def test_import_refuses_wrong_header_and_bad_file(admin_user, session_setup, cli
     )
     errors = [str(e) for e in response.context["errors"]]
     assert errors == [
-        "第1行 A列(用户名):表头应为“用户名”,实际为“姓名”",
-        "第1行 B列(出席日期):表头应为“出席日期”,实际为“日期”",
-        "第1行 C列(学时):缺少表头“学时”",
+        "第1行 A列（用户名）：表头应为“用户名”，实际为“姓名”",
+        "第1行 B列（出席日期）：表头应为“出席日期”，实际为“日期”",
+        "第1行 C列（学时）：缺少表头“学时”",
     ]
     bad = SimpleUploadedFile("x.xlsx", b"not a workbook")
     response = client.post(url, {"file": bad})

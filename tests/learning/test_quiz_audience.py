@@ -40,7 +40,7 @@ def test_only_the_audience_sees_and_starts_the_quiz(client, audience_exam):
     assert Attempt.objects.filter(user=audience_exam["staff"]).exists()
     assert "组工干部统一考试" not in listed(client, audience_exam["cadre"])
     response = client.post(reverse("quizzes:start", args=[audience_exam["quiz"].slug]), follow=True)
-    assert "本测试面向:组工干部。您不在参加范围内" in response.content.decode()
+    assert "本测试面向：组工干部。您不在参加范围内" in response.content.decode()
     assert not Attempt.objects.filter(user=audience_exam["cadre"]).exists()
 
 

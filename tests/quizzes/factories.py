@@ -99,7 +99,7 @@ class FillBlankQuestionFactory(QuestionFactory):
     class Meta:
         model = models.FillBlankQuestion
 
-    stem = factory.LazyFunction(lambda: f"第{next(_numbers)}题:查处情况报告要由主要负责人____。")
+    stem = factory.LazyFunction(lambda: f"第{next(_numbers)}题：查处情况报告要由主要负责人____。")
     blanks = factory.LazyFunction(lambda: [["署名", "签名"]])
 
 
@@ -135,7 +135,7 @@ def category(path: str, *, regulation: bool = False) -> Category:
 
 def single(cat: Category, n: int = 0, **kwargs) -> SingleChoiceQuestion:
     defaults = dict(
-        stem=f"单选题{n}:岗前培训至少多少学时?",
+        stem=f"单选题{n}:岗前培训至少多少学时？",
         options=["6个学时", "8个学时", "10个学时", "12个学时"],
         correct=1,
         explanation=f"解析{n}:至少8个学时。",
@@ -154,19 +154,19 @@ def one_of_each(cat: Category) -> list:
     return [
         single(cat, 1),
         MultipleChoiceQuestion.objects.create(
-            stem="多选题:下列哪些属于四项监督制度?", options=["责任追究", "事项报告", "票决制", "离任检查"],
+            stem="多选题：下列哪些属于四项监督制度？", options=["责任追究", "事项报告", "票决制", "离任检查"],
             correct=[0, 1, 3], explanation="多选解析", category=cat, status=PUBLISHED,
         ),
         TrueFalseQuestion.objects.create(
-            stem="判断题:常委到会不足三分之二不得研究干部任免。", correct=True,
+            stem="判断题：常委到会不足三分之二不得研究干部任免。", correct=True,
             explanation="判断解析", category=cat, status=PUBLISHED,
         ),
         FillBlankQuestion.objects.create(
-            stem="填空题:岗前培训至少保证____个学时。", blanks=[["8", "八"]],
+            stem="填空题：岗前培训至少保证____个学时。", blanks=[["8", "八"]],
             explanation="填空解析", category=cat, status=PUBLISHED,
         ),
         EssayQuestion.objects.create(
-            stem="简答题:谈谈离任检查的意义。", rubric="要点一(5分)", explanation="简答解析",
+            stem="简答题：谈谈离任检查的意义。", rubric="要点一（5分）", explanation="简答解析",
             category=cat, status=PUBLISHED,
         ),
     ]  # fmt: skip

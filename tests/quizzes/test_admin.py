@@ -166,16 +166,19 @@ def test_category_filter_includes_subcategories(admin_client, category_tree):
 def test_chinese_search_finds_the_question_through_the_search_backend(admin_client, category_tree):
     """A Chinese word matches inside an unspaced stem, combined with filters."""
     SingleChoiceQuestionFactory(
-        stem="干部选拔任用工作责任追究的对象是谁?", category=category_tree["sub"]
+        stem="干部选拔任用工作责任追究的对象是谁？", category=category_tree["sub"]
     )
     FillBlankQuestionFactory(stem="离任检查由____负责。", category=category_tree["sub"])
     TrueFalseQuestionFactory(stem="责任追究只针对个人。", category=category_tree["other"])
     response = admin_client.get(reverse(BANK), {"q": "责任追究"})
-    assert listed_stems(response) == {"干部选拔任用工作责任追究的对象是谁?", "责任追究只针对个人。"}
+    assert listed_stems(response) == {
+        "干部选拔任用工作责任追究的对象是谁？",
+        "责任追究只针对个人。",
+    }
     response = admin_client.get(
         reverse(BANK), {"q": "责任追究", "category": category_tree["sub"].pk}
     )
-    assert listed_stems(response) == {"干部选拔任用工作责任追究的对象是谁?"}
+    assert listed_stems(response) == {"干部选拔任用工作责任追究的对象是谁？"}
     response = admin_client.get(reverse("questions_fill:index"), {"q": "离任检查"})
     assert listed_stems(response) == {"离任检查由____负责。"}
 
@@ -183,8 +186,8 @@ def test_chinese_search_finds_the_question_through_the_search_backend(admin_clie
 @pytest.mark.usefixtures("search_index")
 def test_search_can_be_sorted_by_a_column(admin_client, category_tree):
     """An explicit ordering applies to search results instead of relevance."""
-    SingleChoiceQuestionFactory(stem="责任追究甲?", category=category_tree["sub"], difficulty=3)
-    SingleChoiceQuestionFactory(stem="责任追究乙?", category=category_tree["other"], difficulty=1)
+    SingleChoiceQuestionFactory(stem="责任追究甲？", category=category_tree["sub"], difficulty=3)
+    SingleChoiceQuestionFactory(stem="责任追究乙？", category=category_tree["other"], difficulty=1)
     for ordering, expected in (("difficulty", ["乙", "甲"]), ("-difficulty", ["甲", "乙"])):
         response = admin_client.get(reverse(BANK), {"q": "责任追究", "ordering": ordering})
         assert [q.stem[4] for q in response.context["object_list"]] == expected
@@ -240,7 +243,7 @@ def test_menu_shows_only_what_the_user_may_use():
 
 def question_data(category: Category, **values) -> dict:
     return {
-        "stem": "四项监督制度由哪个机关印发?",
+        "stem": "四项监督制度由哪个机关印发？",
         "explanation": "",
         "difficulty": 2,
         "points": "1",
@@ -359,16 +362,16 @@ def test_category_list_shows_the_tree_by_path(admin_client, category_tree):
 
 def test_import_page_lists_every_error_by_row_and_column(admin_client, category_tree):
     """A refused file shows a table of all errors and writes nothing."""
-    rows = [single_row("第一题?", 分类="法规纪律"), single_row("", 分类="不存在", 答案="C")]
+    rows = [single_row("第一题？", 分类="法规纪律"), single_row("", 分类="不存在", 答案="C")]
     response = admin_client.post(reverse("question_import:import"), {"file": upload(rows)})
     content = response.content.decode()
     assert response.status_code == 200 and "共发现 3 处错误" in content
     for cell in (
         "第3行",
-        "B列(题干)",
+        "B列（题干）",
         "题干不能为空",
-        "I列(答案)",
-        "M列(分类)",
+        "I列（答案）",
+        "M列（分类）",
         "分类“不存在”不存在",
     ):
         assert cell in content
@@ -377,7 +380,7 @@ def test_import_page_lists_every_error_by_row_and_column(admin_client, category_
 
 def test_import_of_a_good_file_redirects_with_the_count(admin_client, category_tree):
     """A valid file is imported and the list says how many questions were added."""
-    rows = [single_row("第一题?", 分类="法规纪律"), single_row("第二题?", 分类="业务知识")]
+    rows = [single_row("第一题？", 分类="法规纪律"), single_row("第二题？", 分类="业务知识")]
     response = admin_client.post(
         reverse("question_import:import"), {"file": upload(rows)}, follow=True
     )
@@ -390,7 +393,7 @@ def test_import_of_a_non_excel_file_shows_the_message(admin_client):
     """A file that is not .xlsx is reported, not a server error."""
     file = SimpleUploadedFile("题目.xls", b"\xd0\xcf\x11\xe0 old excel")
     response = admin_client.post(reverse("question_import:import"), {"file": file})
-    assert "文件类型不正确:请上传用模板填写的 .xlsx 文件" in response.content.decode()
+    assert "文件类型不正确：请上传用模板填写的 .xlsx 文件" in response.content.decode()
 
 
 def test_template_download_is_an_xlsx_attachment(admin_client):
@@ -456,7 +459,7 @@ def test_import_needs_the_add_permission(client, category_tree):
     assert client.get(reverse(BANK)).status_code == 200
     assert client.get(reverse(BANK), {"export": "xlsx"}).status_code == 200
     assert_refused(client, reverse("question_import:import"))
-    rows = [single_row("题?", 分类="业务知识")]
+    rows = [single_row("题？", 分类="业务知识")]
     assert_refused(client, reverse("question_import:import"), "post", file=upload(rows))
     assert Question.objects.count() == 0
 
@@ -475,7 +478,7 @@ def test_edit_links_follow_the_type_permissions(client, category_tree):
 def test_user_with_add_permission_can_import(client, category_tree):
     """The add permission on 题目 is what the import needs."""
     client.force_login(staff_with("add_question"))
-    rows = [single_row("题?", 分类="业务知识")]
+    rows = [single_row("题？", 分类="业务知识")]
     response = client.post(reverse("question_import:import"), {"file": upload(rows)})
     assert response.status_code == 302 and Question.objects.count() == 1
 

@@ -191,7 +191,7 @@ def test_the_quiz_page_shows_the_persons_own_terms(client, sitting):
     sitting["quiz"].save()
     client.force_login(newcomer)
     html = client.get(reverse("quizzes:detail", args=(sitting["quiz"].slug,))).content.decode()
-    assert "75 分钟(含为您延长的 15 分钟)" in html and "最多 2 次(含为您增加的 1 次)" in html
+    assert "75 分钟（含为您延长的 15 分钟）" in html and "最多 2 次（含为您增加的 1 次）" in html
     assert "开始作答" in html
 
 
@@ -211,7 +211,7 @@ def test_no_start_button_when_no_attempt_is_left(client, sitting):
     services.finish_attempt(attempt_id=sitting["attempt"].pk, now=timezone.now())
     client.force_login(sitting["candidate"])
     html = client.get(reverse("quizzes:detail", args=(sitting["quiz"].slug,))).content.decode()
-    assert "开始作答" not in html and "最多可作答 1 次,您已用完" in html
+    assert "开始作答" not in html and "最多可作答 1 次，您已用完" in html
 
 
 def test_an_untimed_quiz_counts_down_only_in_its_last_hour(client, regulation_category):

@@ -52,7 +52,7 @@ def test_rule_short_of_questions_is_named_with_the_gap():
     """A rule whose pool is too small is reported with its position and how many are missing."""
     problems = check(blueprint([Rule("单选题", 5, Decimal(1), pool(1, 2, 1))], share="0"))
     assert problems == [
-        "第1条抽题规则(单选题)需要 5 题,题库中符合条件的已发布题目只有 3 题,还差 2 题。"
+        "第1条抽题规则（单选题）需要 5 题，题库中符合条件的已发布题目只有 3 题，还差 2 题。"
     ]
 
 
@@ -88,4 +88,4 @@ def test_overlapping_rules_are_detected():
 
 def test_empty_blueprint_is_refused():
     """A blueprint without questions is refused."""
-    assert check(blueprint([], share="0")) == ["试卷没有任何题目:请添加固定题目或抽题规则。"]
+    assert check(blueprint([], share="0")) == ["试卷没有任何题目：请添加固定题目或抽题规则。"]

@@ -98,11 +98,11 @@ def test_the_paper_is_in_sections_by_type(client, paper):
     response = client.get(reverse("quizzes:attempt", args=(paper.pk,)))
     headings = [s.heading for s in response.context["sections"]]
     assert headings == [
-        "一、单选题(共 1 题,每题 2 分)",
-        "二、多选题(共 1 题,每题 2 分)",
-        "三、判断题(共 1 题,每题 2 分)",
-        "四、填空题(共 1 题,每题 2 分)",
-        "五、简答题(共 1 题,每题 2 分)",
+        "一、单选题（共 1 题，每题 2 分）",
+        "二、多选题（共 1 题，每题 2 分）",
+        "三、判断题（共 1 题，每题 2 分）",
+        "四、填空题（共 1 题，每题 2 分）",
+        "五、简答题（共 1 题，每题 2 分）",
     ]
     html = response.content.decode()
     assert "下一道未答题" in html and html.index("一、单选题") < html.index("五、简答题")

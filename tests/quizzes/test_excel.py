@@ -45,7 +45,7 @@ def category():
 @pytest.fixture
 def regulation():
     return RegulationPageFactory(
-        title="党政领导干部选拔任用工作责任追究办法(试行)",
+        title="党政领导干部选拔任用工作责任追究办法（试行）",
         articles=[("目的", "为了加强干部选拔任用工作监督。"), ("适用范围", "本办法适用于……")],
     )
 
@@ -67,7 +67,7 @@ def row(**values) -> list:
     """A valid single-choice row, with ``values`` (keyed by header) replacing cells."""
     cells = {
         "题型": "单选",
-        "题干": "四项监督制度由哪个机关印发?",
+        "题干": "四项监督制度由哪个机关印发？",
         "选项A": "中共中央办公厅",
         "选项B": "国务院办公厅",
         "答案": "A",
@@ -112,7 +112,7 @@ def test_good_file_imports_every_type_with_answers_tags_and_citations(category, 
         row(知识点="印发机关、四项监督", 难度=1, 分值=2, 解析="见通知。"),
         row(
             题型="多选题",
-            题干="四项监督制度包括哪些?",
+            题干="四项监督制度包括哪些？",
             选项C="离任检查",
             答案="a,c",
             依据文件=f"《{regulation.title}》",
@@ -132,7 +132,7 @@ def test_good_file_imports_every_type_with_answers_tags_and_citations(category, 
             题干="报告由____和____署名。",
             选项A="",
             选项B="",
-            答案="主要负责人|负责人;具体责任人;",
+            答案="主要负责人|负责人；具体责任人；",
             分值=1.5,
         ),
         row(题型="简答", 题干="简述四项监督制度。", 选项A="", 选项B="", 答案="列出四项制度。"),
@@ -166,7 +166,7 @@ def test_good_file_imports_every_type_with_answers_tags_and_citations(category, 
 def test_new_knowledge_points_are_created_once_and_existing_ones_reused(category):
     """A tag used on two rows is created once; an existing tag is linked, not duplicated."""
     KnowledgePointFactory(name="责任追究")
-    rows = [row(知识点="责任追究、新标签"), row(题干="另一道题?", 知识点="新标签")]
+    rows = [row(知识点="责任追究、新标签"), row(题干="另一道题？", 知识点="新标签")]
     assert import_questions(xlsx(rows)).created == 2
     assert sorted(KnowledgePoint.objects.values_list("name", flat=True)) == ["新标签", "责任追究"]
     assert KnowledgePoint.objects.get(name="新标签").questions.count() == 2
@@ -174,20 +174,20 @@ def test_new_knowledge_points_are_created_once_and_existing_ones_reused(category
 
 def test_empty_rows_are_skipped_and_rows_keep_their_excel_numbers(category):
     """Blank rows between and after the questions are skipped; errors cite Excel's row number."""
-    rows = [row(), [None] * len(HEADERS), row(题干="第二题?", 答案="Z"), [], []]
+    rows = [row(), [None] * len(HEADERS), row(题干="第二题？", 答案="Z"), [], []]
     error = only_error(import_questions(xlsx(rows)))
     assert (error.row, error.column) == (4, "I")
-    rows[2] = row(题干="第二题?")
+    rows[2] = row(题干="第二题？")
     assert import_questions(xlsx(rows)).created == 2
 
 
 @pytest.mark.usefixtures("search_index")
 def test_imported_questions_are_found_by_a_chinese_search(category):
     """Bulk-imported questions reach the search index (bulk inserts send no save signal)."""
-    import_questions(xlsx([row(题干="干部选拔任用工作责任追究的对象有哪些?")]))
+    import_questions(xlsx([row(题干="干部选拔任用工作责任追究的对象有哪些？")]))
     queryset = Question.objects.non_polymorphic()
     results = list(get_search_backend().search("责任追究", queryset))
-    assert [q.stem for q in results] == ["干部选拔任用工作责任追究的对象有哪些?"]
+    assert [q.stem for q in results] == ["干部选拔任用工作责任追究的对象有哪些？"]
 
 
 # Row errors -------------------------------------------------------------------------------------
@@ -213,7 +213,7 @@ ROW_ERRORS = [
     ),
     ({"题型": "填空", "选项A": "", "选项B": "", "答案": "甲"}, "B", "题干中没有表示空的"),
     (
-        {"题型": "填空", "题干": "由____署名。", "选项A": "", "选项B": "", "答案": "甲;;乙"},
+        {"题型": "填空", "题干": "由____署名。", "选项A": "", "选项B": "", "答案": "甲；；乙"},
         "I",
         "第 2 个空没有填写答案",
     ),
@@ -238,19 +238,19 @@ def test_row_error_is_reported_at_its_row_and_column_and_nothing_is_written(
 ):
     """Each kind of bad cell is reported on its row and column; no question is created."""
     SingleChoiceQuestionFactory(category=category, stem="已有的题目")
-    result = import_questions(xlsx([row(题干="第一题?"), row(**values)]))
+    result = import_questions(xlsx([row(题干="第一题？"), row(**values)]))
     error = only_error(result)
     header = HEADERS[ord(column) - ord("A")]
     assert (error.row, error.column, error.header) == (3, column, header)
     assert message in error.message
-    assert str(error).startswith(f"第3行 {column}列({header}):")
+    assert str(error).startswith(f"第3行 {column}列（{header}）：")
     assert Question.objects.count() == 1
 
 
 def test_message_reads_like_the_specification(category):
     """A refused single choice reads "第2行 C列(选项A):单选题至少需要两个选项"."""
     error = only_error(import_questions(xlsx([row(选项B="")])))
-    assert str(error) == "第2行 C列(选项A):单选题至少需要两个选项"
+    assert str(error) == "第2行 C列（选项A）：单选题至少需要两个选项"
 
 
 @pytest.mark.parametrize(
@@ -270,8 +270,9 @@ def test_unknown_article_number_is_reported(category, regulation, number, column
 
 
 def test_duplicate_stems_within_the_file_are_refused_ignoring_whitespace(category):
-    """The second copy of a stem (spaces and line breaks ignored) points at the first row."""
-    rows = [row(题干="四项监督 制度?"), row(题干="另一题?"), row(题干="四项监督\n制度 ?")]
+    """The second copy of a stem (spaces, line breaks and the width of punctuation ignored)
+    points at the first row."""
+    rows = [row(题干="四项监督 制度？"), row(题干="另一题？"), row(题干="四项监督\n制度 ?")]
     error = only_error(import_questions(xlsx(rows)))
     assert (error.row, error.column, error.message) == (4, "B", "题干与第2行重复")
     assert Question.objects.count() == 0
@@ -279,7 +280,7 @@ def test_duplicate_stems_within_the_file_are_refused_ignoring_whitespace(categor
 
 def test_duplicate_stem_is_reported_even_when_the_rows_have_other_errors(category):
     """Duplicates are checked on every row, so the list of errors is complete in one pass."""
-    rows = [row(题干="同一题?", 难度=9), row(题干="同一题?", 分类="无")]
+    rows = [row(题干="同一题？", 难度=9), row(题干="同一题？", 分类="无")]
     result = import_questions(xlsx(rows))
     assert [(e.row, e.column) for e in result.errors] == [(2, "K"), (3, "B"), (3, "M")]
 
@@ -294,7 +295,7 @@ def test_stem_already_in_the_bank_is_refused(category):
 
 def test_every_error_of_every_row_is_listed_in_order(category):
     """Errors are not cut at the first one: all rows and columns are reported, sorted."""
-    rows = [row(题型="X", 难度=9), row(题干="二?"), row(题干="三?", 答案="", 分类="无")]
+    rows = [row(题型="X", 难度=9), row(题干="二？"), row(题干="三？", 答案="", 分类="无")]
     result = import_questions(xlsx(rows))
     assert [(e.row, e.column) for e in result.errors] == [(2, "A"), (2, "K"), (4, "I"), (4, "M")]
     assert Question.objects.count() == 0
@@ -323,15 +324,15 @@ def test_wrong_missing_and_extra_header_columns_are_named():
     header = [*HEADERS[:2], "选项1", *HEADERS[3:-1], "", "备注"]
     result = import_questions(xlsx([row()], header=header))
     assert [(e.row, e.column, e.message) for e in result.errors] == [
-        (1, "C", "表头应为“选项A”,实际为“选项1”"),
+        (1, "C", "表头应为“选项A”，实际为“选项1”"),
         (1, "S", "缺少表头“同题组”"),
-        (1, "T", "多余的列“备注”,请按模板删除"),
+        (1, "T", "多余的列“备注”，请按模板删除"),
     ]
 
 
 def test_more_than_5000_rows_are_refused(category):
     """A file over MAX_ROWS questions is refused as a whole."""
-    rows = [row(题干=f"第{i}题?") for i in range(excel.MAX_ROWS + 1)]
+    rows = [row(题干=f"第{i}题？") for i in range(excel.MAX_ROWS + 1)]
     error = only_error(import_questions(xlsx(rows)))
     assert "5000" in error.message
     assert Question.objects.count() == 0
@@ -374,7 +375,7 @@ def test_2000_rows_import_quickly_with_bulk_queries(category):
 def test_an_error_in_the_last_of_2000_rows_leaves_the_bank_untouched(category):
     """All-or-nothing: a single late error writes no question and no knowledge point."""
     rows = volume_rows(2000)
-    rows[-1] = row(题干="最后一题?", 分类="不存在")
+    rows[-1] = row(题干="最后一题？", 分类="不存在")
     result = import_questions(xlsx(rows))
     assert [(e.row, e.column) for e in result.errors] == [(2001, "M")]
     assert Question.objects.count() == 0 and KnowledgePoint.objects.count() == 0

@@ -46,8 +46,8 @@ def test_a_group_counts_once_in_what_a_rule_can_draw():
     """Ten questions in five groups are five for a rule: asking six is refused, saying why."""
     problems = check(blueprint([Rule("单选题", 6, Decimal(1), paired_pool(0, 5, regulation=True))]))
     assert problems == [
-        "第1条抽题规则(单选题)需要 6 题,题库中符合条件的已发布题目只有 5 题"
-        "(同一同题组只算一题),还差 1 题。"
+        "第1条抽题规则（单选题）需要 6 题，题库中符合条件的已发布题目只有 5 题"
+        "（同一同题组只算一题），还差 1 题。"
     ]
 
 
@@ -55,7 +55,7 @@ def test_two_fixed_questions_of_one_group_are_refused():
     """Fixing both questions of a group is refused with the group's name."""
     a, b = paired_pool(0, 1, regulation=False)
     problems = check(blueprint([], share="0", fixed=[(a, Decimal(1)), (b, Decimal(1))]))
-    assert problems == ["固定题目中有多道题属于同一同题组“g0”,同一份试卷只能出现其中一道。"]
+    assert problems == ["固定题目中有多道题属于同一同题组“g0”，同一份试卷只能出现其中一道。"]
 
 
 def test_a_fixed_question_keeps_its_group_out_of_the_draw():

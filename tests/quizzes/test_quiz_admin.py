@@ -117,7 +117,7 @@ def test_rule_short_of_questions_is_refused_with_the_shortfall(admin_client, reg
     response = admin_client.post(reverse("admin_quizzes:add"), data)
     assert response.status_code == 200
     html = response.content.decode()
-    assert "第2条抽题规则" in html and "只有 12 题,还差 8 题" in html
+    assert "第2条抽题规则" in html and "只有 12 题，还差 8 题" in html
     errors = response.context["form"].non_field_errors()
     assert any("还差 8 题" in e for e in errors)
     assert not Quiz.objects.exists()
@@ -186,7 +186,7 @@ def test_draw_rule_offers_question_types_by_name(admin_client):
 
 def test_question_chooser_finds_published_questions_by_stem(admin_client, regulation_category):
     """The chooser searches published questions by a Chinese substring, a page at a time."""
-    wanted = factories.single(regulation_category, 1, stem="离任检查的对象是谁?")
+    wanted = factories.single(regulation_category, 1, stem="离任检查的对象是谁？")
     factories.single(regulation_category, 2, stem="离任检查草稿题", status="draft")
     factories.bank(regulation_category, count=3)
     response = admin_client.get(reverse("quiz_question_chooser:choose_results"), {"q": "离任检查"})
@@ -230,7 +230,7 @@ def essay_attempt(quiz, user, answer: str, now) -> Attempt:
 @pytest.fixture
 def essay_quiz(regulation_category):
     essay = EssayQuestion.objects.create(
-        stem="简答题:谈谈离任检查的意义。", rubric="要点一(5分);要点二(5分)",
+        stem="简答题：谈谈离任检查的意义。", rubric="要点一（5分）；要点二（5分）",
         reference_answer="发现问题、及时纠正。", points=10, category=regulation_category,
         status="published",
     )  # fmt: skip
@@ -260,12 +260,14 @@ def test_marking_records_the_score_and_goes_to_the_next_answer(
     admin_client, admin_user, essay_quiz
 ):
     """Submitting a score marks the answer, re-totals the attempt and opens the next answer."""
-    first = essay_attempt(essay_quiz, UserFactory(), "发现问题,及时纠正。", NOW)
+    first = essay_attempt(essay_quiz, UserFactory(), "发现问题，及时纠正。", NOW)
     second = essay_attempt(essay_quiz, UserFactory(), "第二份答案", NOW + timedelta(hours=1))
     row = AttemptQuestion.objects.get(attempt=first, score__isnull=True)
     page = admin_client.get(reverse("quiz_marking:mark", args=(row.pk,))).content.decode()
     assert (
-        "要点一(5分)" in page and "发现问题、及时纠正。" in page and "发现问题,及时纠正。" in page
+        "要点一（5分）" in page
+        and "发现问题、及时纠正。" in page
+        and "发现问题，及时纠正。" in page
     )
     response = admin_client.post(
         reverse("quiz_marking:mark", args=(row.pk,)), {"score": "7.5", "comment": "要点基本齐全"}
@@ -427,7 +429,7 @@ def test_excel_export_has_summary_and_item_sheets(admin_client, four_attempts):
     assert book.sheetnames == ["概况", "题目分析"]
     summary = {row[0]: row[1] for row in book["概况"].iter_rows(values_only=True) if row[0]}
     assert summary["已交卷人次"] == 4 and summary["平均分"] == 4.25 and summary["答卷及格率"] == 0.5
-    assert summary["60–70%"] == 1 and summary["分数段(得分率)"] == "人次"
+    assert summary["60–70%"] == 1 and summary["分数段（得分率）"] == "人次"
     rows = list(book["题目分析"].iter_rows(values_only=True))
     assert rows[0] == ("题号", "题干", "题型", "作答次数", "难度系数", "区分度")
     assert rows[1][:4] == (1, q1.stem, "单选题", 4)

@@ -75,7 +75,7 @@ def test_imported_questions_record_the_cited_wording():
 
     page = RegulationPageFactory(title="岗前培训规定", articles=ARTICLES)
     factories.category("法规纪律/四项监督制度")
-    cells = row(题干="岗前培训至少多少学时?", 依据文件="岗前培训规定", 依据条目序号="1")
+    cells = row(题干="岗前培训至少多少学时？", 依据文件="岗前培训规定", 依据条目序号="1")
     assert import_questions(xlsx([cells])).ok
     revise(page, 2, "法规纪律内容不少于20%。")
-    assert Question.objects.get(stem="岗前培训至少多少学时?").status == Question.Status.PUBLISHED
+    assert Question.objects.get(stem="岗前培训至少多少学时？").status == Question.Status.PUBLISHED

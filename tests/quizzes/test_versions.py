@@ -25,7 +25,7 @@ OPTIONS = ["6个学时", "8个学时", "10个学时", "12个学时"]
 def exam_room(regulation_category):
     """One question (key B) on a fixed self-test, options not shuffled: ``done`` answered B and
     handed in, ``slip`` answered C and handed in, ``sitting`` is still answering."""
-    question = factories.single(regulation_category, options=OPTIONS, correct=1, stem="岗前培训?")
+    question = factories.single(regulation_category, options=OPTIONS, correct=1, stem="岗前培训？")
     quiz = factories.fixed(
         factories.quiz(shuffle_options=False, shuffle_questions=False, pass_percent=Decimal(60)),
         [question],
@@ -67,7 +67,7 @@ def test_papers_keep_the_question_as_drawn_through_edits(admin_client, client, e
     and the finished papers still show version 1, are graded by it, and their pages render."""
     question, attempts, people = exam_room["question"], exam_room["attempts"], exam_room["people"]
     edited = edit(
-        admin_client, question, stem="岗前培训(修订)?", options="6个学时\n8个学时\n10个学时",
+        admin_client, question, stem="岗前培训（修订）？", options="6个学时\n8个学时\n10个学时",
         correct="C", explanation="已更正",
     )  # fmt: skip
     kept = old_version(question)
@@ -77,7 +77,7 @@ def test_papers_keep_the_question_as_drawn_through_edits(admin_client, client, e
 
     client.force_login(people["sitting"])
     page = client.get(reverse("quizzes:attempt", args=[attempts["sitting"].pk]))
-    assert "岗前培训?" in page.content.decode() and "12个学时" in page.content.decode()
+    assert "岗前培训？" in page.content.decode() and "12个学时" in page.content.decode()
     save = client.post(
         reverse("quizzes:save", args=[attempts["sitting"].pk]),
         json.dumps({"position": 1, "response": 3}),  # 12个学时: gone from version 2
@@ -120,7 +120,7 @@ def test_the_edit_form_says_what_saving_will_do(admin_client, exam_room):
     """The form tells how many papers hold the question and links to its history."""
     question = exam_room["question"]
     html = admin_client.get(reverse("questions_single:edit", args=[question.pk])).content.decode()
-    assert "本题在 3 份试卷上(作答中 1 份,已交卷 2 份)" in html
+    assert "本题在 3 份试卷上（作答中 1 份，已交卷 2 份）" in html
     assert reverse("question_versions:history", args=[question.pk]) in html
 
 
@@ -181,7 +181,7 @@ def test_a_regrade_is_previewed_then_applied_and_logged(
     assert AttemptQuestion.objects.get(attempt=done).question_id == question.pk
     assert AttemptQuestion.objects.get(attempt=attempts["sitting"]).question_id == kept.pk
     notice = Notice.objects.get(user=done.user)  # training tells the learner
-    assert notice.kind == Notice.Kind.REGRADED and "0 / 2,未合格" in notice.text
+    assert notice.kind == Notice.Kind.REGRADED and "0 / 2，未合格" in notice.text
     entry = ModelLogEntry.objects.get(action="quizzes.regrade")
     assert entry.user_id == admin_user.pk and entry.object_id == str(question.pk)
     assert entry.data["attempts"][0] == {
@@ -243,4 +243,4 @@ def test_the_history_names_the_papers_of_each_version(admin_client, exam_room):
     response = admin_client.get(reverse("question_versions:history", args=[question.pk]))
     papers = response.context["papers"][old_version(question).pk]
     assert sorted(a.user.username for a in papers) == ["done", "sitting", "slip"]
-    assert "(done)" in response.content.decode()
+    assert "（done）" in response.content.decode()

@@ -42,7 +42,7 @@ def post_json(client, url, payload):
 def test_attempt_page_reveals_no_key_or_explanation(logged_in, learner, regulation_category):
     """Before finishing, neither the page nor the save API carries a key or an explanation."""
     secret = FillBlankQuestion.objects.create(
-        stem="填空:到会不足____的不得研究干部任免。", blanks=[["三分之二号答案"]],
+        stem="填空：到会不足____的不得研究干部任免。", blanks=[["三分之二号答案"]],
         explanation="独特解析文字甲乙丙", category=regulation_category, status="published",
     )  # fmt: skip
     questions = [*factories.one_of_each(regulation_category), secret]

@@ -13,11 +13,11 @@ DEMO_ACCOUNTS_FILE = settings.VAR_DIR / "demo-accounts.txt"
 
 
 class Command(BaseCommand):
-    help = "载入演示内容(法规、资料、案例、题库、测试、单位与学员);重复运行不会重复创建。"
+    help = "载入演示内容（法规、资料、案例、题库、测试、单位与学员）；重复运行不会重复创建。"
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--seeds", default=str(settings.DEMO_SEEDS_DIR), help="演示材料目录(五份源文件)"
+            "--seeds", default=str(settings.DEMO_SEEDS_DIR), help="演示材料目录（五份源文件）"
         )
 
     def handle(self, *args, seeds, **options):
@@ -34,9 +34,9 @@ class Command(BaseCommand):
         programmes = load_history(now=timezone.now())
         self.stdout.write(
             self.style.SUCCESS(
-                f"演示内容:新建 {len(pages.created)} 个页面(已存在 {len(pages.existing)} 个),"
-                f"{quizzes.questions_created} 道题,{len(quizzes.quizzes_created)} 个测试,"
-                f"{people.units} 个单位,{people.people} 名学员,{len(programmes)} 个培训项目。"
+                f"演示内容：新建 {len(pages.created)} 个页面（已存在 {len(pages.existing)} 个），"
+                f"{quizzes.questions_created} 道题，{len(quizzes.quizzes_created)} 个测试，"
+                f"{people.units} 个单位，{people.people} 名学员，{len(programmes)} 个培训项目。"
             )
         )
 

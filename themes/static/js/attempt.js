@@ -53,7 +53,7 @@
   function conflict(question) {
     conflicted = true;
     setStatus(question, "本题答案已在其他窗口修改。请刷新页面查看最新答案后再继续。", true);
-    warn("本次作答在其他窗口也打开了,本页已过期:请刷新页面后继续作答(已保存的答案不会丢失)。");
+    warn("本次作答在其他窗口也打开了，本页已过期：请刷新页面后继续作答（已保存的答案不会丢失）。");
   }
 
   async function send(position, attempt) {
@@ -70,7 +70,7 @@
       const isJSON = (reply.headers.get("Content-Type") || "").includes("application/json");
       if (!isJSON && reply.status < 500) {
         // A login page or a CSRF refusal: retrying cannot help, the page must be reloaded.
-        setStatus(question, "登录已失效或页面已过期,请刷新页面后继续作答(已保存的答案不会丢失)。", true);
+        setStatus(question, "登录已失效或页面已过期，请刷新页面后继续作答（已保存的答案不会丢失）。", true);
         return;
       }
       if (!isJSON) throw new Error(String(reply.status)); // server error: retry below
@@ -86,7 +86,7 @@
       setStatus(question, `已保存 ${data.saved_at}`);
       if (data.remaining !== null) clock.sync(data.remaining);
     } catch (error) {
-      setStatus(question, "保存失败,正在重试…", true);
+      setStatus(question, "保存失败，正在重试…", true);
       const delay = Math.min(1000 * 2 ** attempt, 15000);
       setTimeout(() => send(position, attempt + 1), delay);
     }
@@ -138,7 +138,7 @@
     const links = Array.from(document.querySelectorAll(".sheet a"));
     const open = links.filter((a) => !a.classList.contains("answered"));
     if (!open.length) {
-      warn("所有题目都已作答。可以检查标记的题目,或交卷。");
+      warn("所有题目都已作答。可以检查标记的题目，或交卷。");
       return;
     }
     const top = (a) => document.querySelector(a.getAttribute("href")).getBoundingClientRect().top;
@@ -175,13 +175,13 @@
       el.parentElement.classList.toggle("low", left <= 300);
     });
     labels.forEach((el) => (el.textContent = far ? "截止时间" : "剩余时间"));
-    for (const [limit, message] of [[300, "距离交卷还有 5 分钟,请抓紧检查未答题目。"], [60, "距离交卷还有 1 分钟!答案已自动保存。"]]) {
+    for (const [limit, message] of [[300, "距离交卷还有 5 分钟，请抓紧检查未答题目。"], [60, "距离交卷还有 1 分钟！答案已自动保存。"]]) {
       if (left <= limit && left > 0 && !clock.warned.has(limit)) {
         clock.warned.add(limit);
         warn(message);
       }
     }
-    if (left === 0 && !finishing) finish("时间到,正在按已保存的答案交卷…", true);
+    if (left === 0 && !finishing) finish("时间到，正在按已保存的答案交卷…", true);
   }
 
   async function resync() {
@@ -219,8 +219,8 @@
     const open = document.querySelectorAll(".sheet a:not(.answered)").length;
     const flagged = document.querySelectorAll(".sheet a.flagged").length;
     const text =
-      `还有 ${open} 道题未作答,${flagged} 道题已标记待检查。\n` +
-      "交卷后答案不能再修改。确定交卷吗?";
+      `还有 ${open} 道题未作答，${flagged} 道题已标记待检查。\n` +
+      "交卷后答案不能再修改。确定交卷吗？";
     if (window.confirm(text)) finish("正在交卷…", false);
   });
 

@@ -16,7 +16,7 @@
       credentials: "same-origin",
     });
     const data = await reply.json().catch(() => ({}));
-    if (!reply.ok) throw new Error(data.error || "提交失败,请检查网络后重试。");
+    if (!reply.ok) throw new Error(data.error || "提交失败，请检查网络后重试。");
     return data;
   }
 
@@ -24,7 +24,7 @@
     feedback.replaceChildren();
     const verdict = document.createElement("p");
     verdict.className = "verdict " + (data.correct === null ? "pending" : data.correct ? "pass" : "fail");
-    verdict.textContent = data.correct === null ? "主观题:请对照参考要点自查" : data.correct ? "回答正确" : "回答错误";
+    verdict.textContent = data.correct === null ? "主观题：请对照参考要点自查" : data.correct ? "回答正确" : "回答错误";
     const key = document.createElement("p");
     key.innerHTML = "<strong>答案</strong> ";
     key.append(document.createTextNode(data.answer));
@@ -39,7 +39,7 @@
     if (data.citation || data.reference) {
       const citation = document.createElement("p");
       citation.className = "citation";
-      citation.textContent = "依据:";
+      citation.textContent = "依据：";
       if (data.citation) {
         const link = document.createElement("a");
         link.href = data.citation.url;

@@ -17,8 +17,8 @@ document.addEventListener("DOMContentLoaded", function () {
 
   function show(data) {
     const lines = [
-      `每份试卷共 ${data.total_points} 分;法规纪律内容要求不低于 ${data.required}%,` +
-        `按当前题库每份试卷保证 <strong>${data.guaranteed}%</strong>,最多可达 ${data.best}%。`,
+      `每份试卷共 ${data.total_points} 分；法规纪律内容要求不低于 ${data.required}%，` +
+        `按当前题库每份试卷保证 <strong>${data.guaranteed}%</strong>，最多可达 ${data.best}%。`,
     ];
     data.problems.forEach((problem) => lines.push(`<span class="error-message">${escapeHtml(problem)}</span>`));
     panel.innerHTML = lines.map((line) => `<p>${line}</p>`).join("");
@@ -33,8 +33,8 @@ document.addEventListener("DOMContentLoaded", function () {
       }
       const short = rule.available < data.counts[index];
       note.classList.toggle("error-message", short);
-      note.textContent = `可抽题目 ${rule.available} 道(其中法规纪律类 ${rule.regulation} 道)` +
-        (short ? `,不够抽 ${data.counts[index]} 道` : "");
+      note.textContent = `可抽题目 ${rule.available} 道（其中法规纪律类 ${rule.regulation} 道）` +
+        (short ? `，不够抽 ${data.counts[index]} 道` : "");
     });
   }
 

@@ -13,9 +13,9 @@
   const field = (name) => panel.querySelector(`[data-study="${name}"]`);
   const LABELS = {
     studying: "学习中",
-    hidden: "已暂停(页面不可见)",
-    idle: "已暂停(长时间未操作)",
-    presence: "已暂停(请确认继续学习)",
+    hidden: "已暂停（页面不可见）",
+    idle: "已暂停（长时间未操作）",
+    presence: "已暂停（请确认继续学习）",
     complete: "已学完本课时长",
   };
 
@@ -68,11 +68,11 @@
       const reply = await post(url, body);
       const data = await reply.json();
       if (reply.ok && data.ok) return update(data);
-      showState(null, data.error || "计时出错,请刷新页面。");
+      showState(null, data.error || "计时出错，请刷新页面。");
       if ([401, 403, 404].includes(reply.status)) stop(true);
     } catch (error) {
       if (body.interacted) interacted = true; // keep the news for the next beat
-      showState(null, "网络异常,正在重试…");
+      showState(null, "网络异常，正在重试…");
     }
   }
 
