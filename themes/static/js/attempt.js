@@ -133,7 +133,7 @@
     if (event.target.matches(".sheet a") && !wide.matches) panel.open = false;
   });
 
-  // 下一道未答题: the first unanswered question after the one at the top of the screen.
+  // The "下一道未答题" button: the first unanswered question after the one at the top of the screen.
   document.querySelector("[data-next-unanswered]").addEventListener("click", () => {
     const links = Array.from(document.querySelectorAll(".sheet a"));
     const open = links.filter((a) => !a.classList.contains("answered"));
