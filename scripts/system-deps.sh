@@ -11,8 +11,11 @@ case "${1:-test}" in
   *) echo "usage: $0 [run|test]" >&2; exit 2 ;;
 esac
 missing=()
+installed() {  # removed packages keep their configuration and still answer `dpkg -s`
+  [ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" = "install ok installed" ]
+}
 for p in "${packages[@]}"; do
-  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+  installed "$p" || missing+=("$p")
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
 echo "== Installing Debian packages: ${missing[*]}"
