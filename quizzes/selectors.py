@@ -3,11 +3,13 @@ quiz's statistics, and which question each practice mode shows next."""
 
 import random
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import timezone
 
 from quizzes import audience, drawing, statistics
 from quizzes.deadlines import Terms
@@ -19,6 +21,7 @@ from quizzes.models import (
     Favourite,
     PersonalSetting,
     PracticeProgress,
+    PracticeRecord,
     Question,
     Quiz,
     WrongAnswer,
@@ -169,12 +172,17 @@ def attempt_summary(user, quizzes: list[Quiz]) -> dict[int, dict]:
 # Practice ------------------------------------------------------------------------------------------
 
 PRACTICE_MODES = {
+    "review": "今日复习",
     "sequential": "顺序练习",
     "random": "随机练习",
     "chapter": "章节练习",
     "wrong": "错题重练",
     "favourites": "我的收藏",
+    "frequent": "高频错题",
 }
+FREQUENT_SHOWN = 50
+SHEET_SIZE = 100  # the practice 答题卡 shows this many numbers around the current question
+FREQUENT_MIN_ANSWERS = 3  # a question enters 高频错题 once answered this often
 
 
 @dataclass
@@ -182,6 +190,7 @@ class PracticeStep:
     question: Question | None
     index: int  # 0-based position in the sequence
     total: int
+    ids: list[int] = field(default_factory=list)
 
 
 def practice_bank(category: Category | None) -> QuerySet:
@@ -191,13 +200,31 @@ def practice_bank(category: Category | None) -> QuerySet:
     return questions.order_by("category__path", "pk")
 
 
-def practice_sequence(mode: str, user, category: Category | None) -> list[int]:
+def end_of_today(now) -> datetime:
+    tomorrow = timezone.localdate(now) + timedelta(days=1)
+    return timezone.make_aware(datetime.combine(tomorrow, time.min))
+
+
+def open_wrong_entries(user) -> QuerySet:
+    return WrongAnswer.objects.filter(
+        user=user, cleared_at=None, question__status=Question.Status.PUBLISHED
+    )
+
+
+def due_entries(user, now) -> QuerySet:
+    """今日复习: the book's entries due by the end of today, the most overdue first."""
+    return open_wrong_entries(user).filter(due_at__lt=end_of_today(now)).order_by("due_at", "pk")
+
+
+def practice_sequence(mode: str, user, category: Category | None, now=None) -> list[int]:
     """The ordered question ids this mode walks through."""
+    if mode == "review":
+        return list(due_entries(user, now or timezone.now()).values_list("question_id", flat=True))
     if mode == "wrong":
-        entries = WrongAnswer.objects.filter(
-            user=user, cleared_at=None, question__status="published"
-        )
-        return list(entries.order_by("last_wrong_at").values_list("question_id", flat=True))
+        entries = open_wrong_entries(user).order_by("last_wrong_at")
+        return list(entries.values_list("question_id", flat=True))
+    if mode == "frequent":
+        return [mistake.question.pk for mistake in frequent_mistakes(limit=FREQUENT_SHOWN)]
     if mode == "favourites":
         return list(
             Favourite.objects.filter(user=user)
@@ -208,12 +235,22 @@ def practice_sequence(mode: str, user, category: Category | None) -> list[int]:
 
 
 def practice_step(
-    mode: str, user, category: Category | None, index: int | None, rng=random
+    mode: str,
+    user,
+    category: Category | None,
+    index: int | None,
+    rng=random,
+    now=None,
+    question_id: int | None = None,
 ) -> PracticeStep:
-    ids = practice_sequence(mode, user, category)
+    """Where the learner is in the mode's sequence: ``index``, or the place of ``question_id``,
+    or where sequential practice stopped, or (random) anywhere."""
+    ids = practice_sequence(mode, user, category, now)
     if not ids:
         return PracticeStep(None, 0, 0)
-    if mode == "random":
+    if question_id in ids:
+        index = ids.index(question_id)
+    if mode == "random" and index is None:
         index = rng.randrange(len(ids))
     elif index is None:
         index = resume_position(user, category) if mode in ("sequential", "chapter") else 0
@@ -221,7 +258,7 @@ def practice_step(
     question = Question.objects.select_related("category", "source_article__page").get(
         pk=ids[index]
     )
-    return PracticeStep(question, index, len(ids))
+    return PracticeStep(question, index, len(ids), ids)
 
 
 def resume_position(user, category: Category | None) -> int:
@@ -229,12 +266,124 @@ def resume_position(user, category: Category | None) -> int:
     return progress.position if progress else 0
 
 
-def practice_overview(user) -> dict:
+@dataclass(frozen=True)
+class SheetCell:
+    index: int
+    state: str  # "" (not practised), "right", "wrong"
+    current: bool
+
+
+def practice_sheet(user, step: PracticeStep) -> list[SheetCell]:
+    """The 答题卡 around the current question: each number with how the learner last did (one
+    query)."""
+    start = max(0, min(step.index - SHEET_SIZE // 2, step.total - SHEET_SIZE))
+    window = step.ids[start : start + SHEET_SIZE]
+    last = dict(
+        PracticeRecord.objects.filter(user=user, question_id__in=window).values_list(
+            "question_id", "last_correct"
+        )
+    )
+    states = {True: "right", False: "wrong"}
+    return [
+        SheetCell(start + n, states.get(last.get(pk), ""), start + n == step.index)
+        for n, pk in enumerate(window)
+    ]
+
+
+@dataclass(frozen=True)
+class ChapterProgress:
+    category: Category
+    total: int
+    practised: int
+    answered: int
+    right: int
+
+    @property
+    def accuracy(self) -> int | None:
+        return round(self.right * 100 / self.answered) if self.answered else None
+
+
+def chapter_progress(user) -> list[ChapterProgress]:
+    """Each top-level chapter: questions, how many the learner practised, and their 正确率 (three
+    queries whatever the number of chapters)."""
+    tops = list(Category.objects.filter(parent=None).order_by("sort_order", "name"))
+    top_of = {c.pk: c.path.split("/")[0] for c in Category.objects.only("pk", "path")}
+    totals: dict[str, int] = defaultdict(int)
+    for category_id in practice_bank(None).values_list("category_id", flat=True):
+        totals[top_of[category_id]] += 1
+    done: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    records = PracticeRecord.objects.filter(user=user, question__status=Question.Status.PUBLISHED)
+    for category_id, answered, right in records.values_list(
+        "question__category_id", "answered", "right"
+    ):
+        entry = done[top_of[category_id]]
+        entry[0], entry[1], entry[2] = entry[0] + 1, entry[1] + answered, entry[2] + right
+    return [ChapterProgress(top, totals[top.path], *done[top.path]) for top in tops]
+
+
+@dataclass(frozen=True)
+class FrequentMistake:
+    question: Question
+    answered: int
+    wrong: int
+
+    @property
+    def wrong_rate(self) -> int:
+        return round(self.wrong * 100 / self.answered)
+
+
+def frequent_mistakes(limit: int = 20) -> list[FrequentMistake]:
+    """高频错题: the questions all learners get wrong most often, from practice (first answer
+    of each day) and handed-in papers (three queries)."""
+    counts: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    practice = PracticeRecord.objects.filter(question__status=Question.Status.PUBLISHED)
+    for pk, answered, right in (
+        practice.values("question_id")
+        .annotate(a=Sum("answered"), r=Sum("right"))
+        .values_list("question_id", "a", "r")
+    ):
+        counts[pk][0] += answered
+        counts[pk][1] += answered - right
+    papers = AttemptQuestion.objects.filter(
+        is_correct__isnull=False, question__status=Question.Status.PUBLISHED
+    )
+    for pk, answered, wrong in (
+        papers.values("question_id")
+        .annotate(a=Count("pk"), w=Count("pk", filter=Q(is_correct=False)))
+        .values_list("question_id", "a", "w")
+    ):
+        counts[pk][0] += answered
+        counts[pk][1] += wrong
+    ranked = sorted(
+        ((pk, a, w) for pk, (a, w) in counts.items() if a >= FREQUENT_MIN_ANSWERS and w),
+        key=lambda row: (-row[2] / row[1], -row[2], row[0]),
+    )[:limit]
+    questions = (
+        Question.objects.non_polymorphic()
+        .select_related("category")
+        .in_bulk([pk for pk, _, _ in ranked])
+    )
+    return [FrequentMistake(questions[pk], a, w) for pk, a, w in ranked if pk in questions]
+
+
+def wrong_book(user, *, category: Category | None = None, kind: str = "") -> QuerySet:
+    """The open entries of the book, filtered by chapter (with sub-chapters) and type."""
+    entries = open_wrong_entries(user).select_related("question__category")
+    if category:
+        entries = entries.filter(category.subtree_q(prefix="question__category__"))
+    if kind in QUESTION_TYPES:
+        content_type = ContentType.objects.get_for_model(QUESTION_TYPES[kind], False)
+        entries = entries.filter(question__polymorphic_ctype=content_type)
+    return entries.order_by("due_at", "-last_wrong_at")
+
+
+def practice_overview(user, now) -> dict:
     return {
         "bank_size": Question.objects.published().count(),
-        "wrong_open": WrongAnswer.objects.filter(user=user, cleared_at=None).count(),
+        "wrong_open": open_wrong_entries(user).count(),
+        "due_today": due_entries(user, now).count(),
         "favourites": Favourite.objects.filter(user=user).count(),
-        "categories": list(Category.objects.filter(parent=None).order_by("sort_order", "name")),
+        "chapters": chapter_progress(user),
     }
 
 

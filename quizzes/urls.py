@@ -11,6 +11,9 @@ urlpatterns = [
     path("practice/answer/", practice.answer, name="practice_answer"),
     path("practice/favourite/", practice.favourite, name="favourite"),
     path("practice/wrong-book/", practice.wrong_book, name="wrong_book"),
+    path(
+        "practice/wrong-book/<int:question_id>/remove/", practice.remove_wrong, name="remove_wrong"
+    ),
     path("practice/<str:mode>/", practice.question, name="practice_question"),
     path("attempts/<int:pk>/", attempts.attempt_page, name="attempt"),
     path("attempts/<int:pk>/save/", attempts.save, name="save"),

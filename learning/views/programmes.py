@@ -18,6 +18,7 @@ from learning import services
 from learning.certificate_pdf import pdf_response
 from learning.models import Certificate, Enrollment, Notice, ProgrammeItem
 from learning.progress import ItemStatus, ProgrammeProgress, enrollment_progress, learner_progress
+from quizzes import selectors as quiz_selectors
 
 NOTICE_DAYS = datetime.timedelta(days=30)
 
@@ -116,6 +117,7 @@ def dashboard(request):
             "open_count": sum(not e.completed for e in entries),
             "completed_count": sum(e.completed for e in entries),
             "notices": recent_notices(request.user, now),
+            "due_reviews": quiz_selectors.due_entries(request.user, now).count(),
         },
     )
 

@@ -1,6 +1,6 @@
 from quizzes.models.attempts import Attempt, AttemptQuestion
 from quizzes.models.bank import AnswerError, Category, KnowledgePoint, Question
-from quizzes.models.practice import Favourite, PracticeProgress, WrongAnswer
+from quizzes.models.practice import Favourite, PracticeProgress, PracticeRecord, WrongAnswer
 from quizzes.models.quizzes import DrawRule, PersonalSetting, Quiz, QuizQuestion
 from quizzes.models.types import (
     QUESTION_TYPES,
@@ -25,6 +25,7 @@ __all__ = [
     "MultipleChoiceQuestion",
     "PersonalSetting",
     "PracticeProgress",
+    "PracticeRecord",
     "Question",
     "Quiz",
     "QuizQuestion",

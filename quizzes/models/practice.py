@@ -1,12 +1,10 @@
-"""Practice: the wrong-answer book and favourites."""
+"""Practice: the wrong-answer book (scheduled by ``quizzes.spacing``), favourites, and each
+learner's record of the questions they practised."""
 
 from django.conf import settings
 from django.db import models
 
 from quizzes.models.bank import Question
-
-# A question leaves the wrong-answer book after this many right answers in a row.
-STREAK_TO_CLEAR = 2
 
 
 class WrongAnswer(models.Model):
@@ -15,8 +13,13 @@ class WrongAnswer(models.Model):
     )
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
     wrong_count = models.PositiveIntegerField("答错次数", default=0)
-    right_streak = models.PositiveSmallIntegerField("连续答对", default=0)
+    right_occasions = models.PositiveSmallIntegerField(
+        "答对天数", default=0, help_text="上次答错之后，在不同日子答对的次数。"
+    )
     last_wrong_at = models.DateTimeField("最近答错")
+    last_right_on = models.DateField("最近答对日期", null=True, blank=True)
+    card = models.JSONField("复习记录", default=dict, blank=True)
+    due_at = models.DateTimeField("下次复习", null=True, blank=True)
     cleared_at = models.DateTimeField("移出时间", null=True, blank=True)
 
     class Meta:
@@ -25,7 +28,7 @@ class WrongAnswer(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "question"], name="wrong_answer_unique")
         ]
-        indexes = [models.Index(fields=["user", "cleared_at"])]
+        indexes = [models.Index(fields=["user", "cleared_at", "due_at"])]
 
     def __str__(self) -> str:
         return f"{self.user} · {self.question}"
@@ -79,3 +82,25 @@ class PracticeProgress(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.category or '全部'} · {self.position}"
+
+
+class PracticeRecord(models.Model):
+    """One learner's practice of one question. The first answer of each day counts (answering
+    again after the key was shown counts nothing), so 正确率 means what it says."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
+    answered = models.PositiveIntegerField("作答天数", default=0)
+    right = models.PositiveIntegerField("答对天数", default=0)
+    last_answered_on = models.DateField("最近作答日期")
+    last_correct = models.BooleanField("最近一次答对", null=True)
+
+    class Meta:
+        verbose_name = "练习记录"
+        verbose_name_plural = "练习记录"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "question"], name="practice_record_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.question}"

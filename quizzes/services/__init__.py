@@ -31,6 +31,7 @@ from quizzes.services.practice import (
     record_outcome,
     record_practice_progress,
     record_released_exams,
+    remove_from_book,
 )
 from quizzes.services.versions import (
     REGRADE_ACTION,
@@ -65,6 +66,7 @@ __all__ = [
     "record_practice_progress",
     "record_released_exams",
     "regrade",
+    "remove_from_book",
     "remaining_seconds",
     "reopen_timed_out",
     "save_answer",

@@ -1,13 +1,21 @@
-"""Practice and the wrong-answer book: instant grading, right and wrong answers in the book,
-how far sequential practice got."""
+"""Practice and the wrong-answer book: instant grading, the book scheduled for spaced
+re-practice (``quizzes.spacing``), each learner's practice record, how far sequential practice
+got."""
 
 from datetime import datetime
 
 from django.db import transaction
+from django.utils import timezone
 
-from quizzes import grading
-from quizzes.models import Attempt, AttemptQuestion, PracticeProgress, Question, WrongAnswer
-from quizzes.models.practice import STREAK_TO_CLEAR
+from quizzes import grading, spacing
+from quizzes.models import (
+    Attempt,
+    AttemptQuestion,
+    PracticeProgress,
+    PracticeRecord,
+    Question,
+    WrongAnswer,
+)
 
 
 def update_wrong_book(attempt: Attempt, rows: list[AttemptQuestion], now: datetime) -> None:
@@ -34,27 +42,75 @@ def record_released_exams(*, now: datetime) -> int:
 
 
 def record_outcome(*, user, question_id: int, correct: bool, now: datetime) -> None:
-    """A wrong answer enters (or re-opens) the book; right answers in a row clear it."""
-    if not correct:
-        entry, _ = WrongAnswer.objects.get_or_create(
-            user=user, question_id=question_id, defaults={"last_wrong_at": now}
-        )
-        WrongAnswer.objects.filter(pk=entry.pk).update(
-            wrong_count=entry.wrong_count + 1, right_streak=0, last_wrong_at=now, cleared_at=None
-        )
+    """A wrong answer enters (or re-opens) the book, due again tomorrow; a right one, on a later
+    day, reschedules it and clears it at the second such day (``quizzes.spacing``)."""
+    entry = (
+        WrongAnswer.objects.select_for_update().filter(user=user, question_id=question_id).first()
+    )
+    if entry is None and not correct:
+        entry = WrongAnswer(user=user, question_id=question_id, last_wrong_at=now)
+    if entry is None:
         return
-    entry = WrongAnswer.objects.filter(user=user, question_id=question_id, cleared_at=None).first()
-    if entry:
-        streak = entry.right_streak + 1
-        cleared = now if streak >= STREAK_TO_CLEAR else None
-        WrongAnswer.objects.filter(pk=entry.pk).update(right_streak=streak, cleared_at=cleared)
+    state = spacing.after_answer(_state(entry), correct=correct, now=now, today=_day(now))
+    _apply(entry, state, correct, now)
+
+
+def _day(moment: datetime):
+    return timezone.localdate(moment)
+
+
+def _state(entry: WrongAnswer) -> spacing.EntryState:
+    return spacing.EntryState(
+        card=entry.card,
+        due_at=entry.due_at,
+        wrong_count=entry.wrong_count,
+        right_occasions=entry.right_occasions,
+        last_wrong_on=_day(entry.last_wrong_at) if entry.pk else None,
+        last_right_on=entry.last_right_on,
+        cleared=entry.cleared_at is not None,
+    )
+
+
+def _apply(entry: WrongAnswer, state: spacing.EntryState, correct: bool, now: datetime) -> None:
+    entry.card, entry.due_at, entry.wrong_count = state.card, state.due_at, state.wrong_count
+    entry.right_occasions, entry.last_right_on = state.right_occasions, state.last_right_on
+    if not correct:
+        entry.last_wrong_at, entry.cleared_at = now, None
+    elif state.cleared and entry.cleared_at is None:
+        entry.cleared_at = now
+    entry.save()
+
+
+def remove_from_book(*, user, question_id: int, now: datetime) -> bool:
+    """The learner takes a question out of their book; True if it was there."""
+    return bool(
+        WrongAnswer.objects.filter(user=user, question_id=question_id, cleared_at=None).update(
+            cleared_at=now, due_at=None
+        )
+    )
+
+
+def record_practice(*, user, question_id: int, correct: bool | None, now: datetime) -> None:
+    """Count the first answer of the day to a question in the learner's practice record."""
+    today = _day(now)
+    record, created = PracticeRecord.objects.select_for_update().get_or_create(
+        user=user, question_id=question_id, defaults={"last_answered_on": today}
+    )
+    if not created and record.last_answered_on == today:
+        return
+    record.answered += 1
+    record.right += bool(correct)
+    record.last_answered_on, record.last_correct = today, correct
+    record.save()
 
 
 def answer_practice(*, user, question: Question, response, now: datetime) -> grading.Grade:
-    """Grade a practice answer at once (practice shows the key right after answering)."""
+    """Grade a practice answer at once (practice shows the key right after answering), and
+    record it in the learner's practice record and wrong-answer book."""
     result = question.grade(response, question.points)
-    if result.is_correct is not None:
-        with transaction.atomic():
+    with transaction.atomic():
+        record_practice(user=user, question_id=question.pk, correct=result.is_correct, now=now)
+        if result.is_correct is not None:
             record_outcome(user=user, question_id=question.pk, correct=result.is_correct, now=now)
     return result
 

@@ -2,15 +2,19 @@
 
 import json
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.http import Http404, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from quizzes import presenters, selectors, services
 from quizzes.models import (
+    QUESTION_TYPES,
     Attempt,
     AttemptQuestion,
     Category,
@@ -23,8 +27,9 @@ from quizzes.models import (
 
 @login_required
 def home(request):
-    context = selectors.practice_overview(request.user)
+    context = selectors.practice_overview(request.user, timezone.now())
     context["modes"] = selectors.PRACTICE_MODES
+    context["frequent"] = selectors.frequent_mistakes(limit=10)
     return render(request, "quizzes/practice_home.html", context)
 
 
@@ -34,39 +39,56 @@ def _category(request) -> Category | None:
 
 
 def _index(request) -> int | None:
+    return _number(request, "i")
+
+
+def _number(request, name: str) -> int | None:
     try:
-        return int(request.GET["i"])
+        return int(request.GET[name])
     except (KeyError, ValueError):
         return None
 
 
 @login_required
 def question(request, mode):
+    """One question of a practice mode, with its 答题卡; in 背题模式 (``recite``) the key and the
+    explanation show at once (unless the question is held back for an unfinished paper)."""
     if mode not in selectors.PRACTICE_MODES:
         raise Http404
-    category = _category(request)
-    current = selectors.practice_step(mode, request.user, category, _index(request))
-    item = None
-    if current.question:
-        question = current.question
-        options = getattr(question, "options", [])
-        row = AttemptQuestion(
-            question=question,
-            position=1,
-            points=question.points,
-            option_order=list(range(len(options))),
-        )
-        item = presenters.paper_item(row)
+    category, now = _category(request), timezone.now()
+    current = selectors.practice_step(
+        mode, request.user, category, _index(request), now=now, question_id=_number(request, "q")
+    )
+    recite = request.GET.get("recite") == "1" and mode != "random"
     context = {
         "mode": mode,
         "mode_label": selectors.PRACTICE_MODES[mode],
         "category": category,
         "step": current,
-        "item": item,
-        "is_favourite": bool(current.question)
-        and Favourite.objects.filter(user=request.user, question=current.question).exists(),
+        "recite": recite,
+        "item": None,
     }
+    if current.question:
+        context.update(_question_context(request, current, recite, mode, now))
     return render(request, "quizzes/practice_question.html", context)
+
+
+def _question_context(request, current, recite: bool, mode: str, now) -> dict:
+    question = current.question
+    row = AttemptQuestion(
+        question=question,
+        position=1,
+        points=question.points,
+        option_order=list(range(len(getattr(question, "options", [])))),
+    )
+    held_back = _answers_held_back(request.user, question, now)
+    return {
+        "item": presenters.paper_item(row),
+        "sheet": selectors.practice_sheet(request.user, current) if mode != "random" else [],
+        "shown": _feedback(request, question, None) if recite and not held_back else None,
+        "held_back": recite and held_back,
+        "is_favourite": Favourite.objects.filter(user=request.user, question=question).exists(),
+    }
 
 
 def _payload(request) -> dict:
@@ -108,13 +130,16 @@ def _answers_held_back(user, question, now) -> bool:
 
 
 def _feedback(request, question, result) -> dict:
+    """The key, explanation and citation, with the verdict when ``result`` is a graded answer
+    (the options marked: chosen, right)."""
     cite = question.citation(request)
     still_wrong = WrongAnswer.objects.filter(
         user=request.user, question=question, cleared_at=None
     ).exists()
     return {
-        "correct": result.is_correct,
-        "score": str(result.score),
+        "correct": result.is_correct if result else None,
+        "score": str(result.score) if result else "",
+        "right_options": _right_options(question),
         "answer": question.answer_display(),
         "explanation": question.explanation,
         "citation": {"url": cite[0], "label": cite[1]} if cite else None,
@@ -134,11 +159,39 @@ def favourite(request):
     return JsonResponse({"favourite": not deleted})
 
 
+def _right_options(question) -> list:
+    """The right answer in the page's terms: option positions, or True/False."""
+    right = question.correct_response()
+    if question.has_options:
+        return right if isinstance(right, list) else [right]
+    return [right] if isinstance(right, bool) else []
+
+
 @login_required
 def wrong_book(request):
-    entries = (
-        WrongAnswer.objects.filter(user=request.user, cleared_at=None)
-        .select_related("question__category")
-        .order_by("-last_wrong_at")
-    )
-    return render(request, "quizzes/wrong_book.html", {"entries": entries})
+    """The open entries, filtered by chapter and type, with when each comes back."""
+    category = Category.objects.filter(pk=request.GET.get("category") or None).first()
+    kind = request.GET.get("type", "")
+    entries = selectors.wrong_book(request.user, category=category, kind=kind)
+    context = {
+        "entries": entries,
+        "chapters": Category.objects.filter(parent=None).order_by("sort_order", "name"),
+        "types": [(key, model.type_label) for key, model in QUESTION_TYPES.items()],
+        "category": category,
+        "kind": kind,
+        "due_today": selectors.due_entries(request.user, timezone.now()).count(),
+        "today": timezone.localdate().strftime("%Y%m%d"),
+    }
+    return render(request, "quizzes/wrong_book.html", context)
+
+
+@login_required
+@require_POST
+def remove_wrong(request, question_id: int):
+    """The learner takes a question out of their book."""
+    if services.remove_from_book(user=request.user, question_id=question_id, now=timezone.now()):
+        messages.success(request, "已移出错题本。")
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = reverse("quizzes:wrong_book")
+    return redirect(back)

@@ -332,7 +332,7 @@ def test_dashboard_queries_do_not_grow_with_programmes(db, client):
     _programmes_with_items(five, 5, city)
     queries = _dashboard_queries(client, one)
     assert _dashboard_queries(client, five) == queries
-    assert queries <= 16  # session, user, enrol check, 6 for progress, site and menus
+    assert queries <= 17  # session, user, enrol check, 6 for progress, reviews due, site, menus
 
 
 def test_dashboard_shows_progress_next_step_and_deadline(db, client):

@@ -285,15 +285,20 @@ def test_marking_refuses_score_above_points(regulation_category, learner):
         )
 
 
-def test_wrong_answers_enter_the_book_and_leave_after_two_right(regulation_category, learner):
-    """A wrong answer enters the wrong-answer book; two right answers in a row clear it."""
+def test_wrong_answers_enter_the_book_and_leave_after_right_answers_on_two_later_days(
+    regulation_category, learner
+):
+    """A wrong answer enters the book; right answers count once a day and not on the day of the
+    wrong one; the second such day clears it."""
     question = factories.single(regulation_category)
+    day = timedelta(days=1)
     services.answer_practice(user=learner, question=question, response=0, now=NOW)
     entry = WrongAnswer.objects.get(user=learner, question=question)
     assert entry.is_open and entry.wrong_count == 1
-    services.answer_practice(user=learner, question=question, response=1, now=NOW)
-    assert WrongAnswer.objects.get(pk=entry.pk).is_open
-    services.answer_practice(user=learner, question=question, response=1, now=NOW)
+    for moment in (NOW, NOW + 2 * day, NOW + 2 * day):  # same day as the wrong one, twice one day
+        services.answer_practice(user=learner, question=question, response=1, now=moment)
+    assert WrongAnswer.objects.get(pk=entry.pk).right_occasions == 1
+    services.answer_practice(user=learner, question=question, response=1, now=NOW + 5 * day)
     assert not WrongAnswer.objects.get(pk=entry.pk).is_open
 
 

@@ -1,5 +1,6 @@
 // Practice: submit one answer, show whether it was right, the key, the explanation and the
-// article it rests on; toggle favourites.
+// article it rests on; the options then lock and are marked ✓ (the right one) and ✗ (a wrong
+// choice), and 提交答案 does nothing more. In 背题模式 the answer shows at once. Favourites toggle.
 (function () {
   "use strict";
   const root = document.getElementById("practice");
@@ -20,11 +21,40 @@
     return data;
   }
 
+  // The value each option input stands for, as the server names the right answer.
+  function optionValue(input) {
+    if (question.dataset.kind === "truefalse") return input.value === "true";
+    return Number(input.value);
+  }
+
+  function lockAndMark(data) {
+    const right = data.right_options || [];
+    question.querySelectorAll("input, textarea").forEach((input) => {
+      input.disabled = true;
+      const label = input.closest(".option");
+      if (!label || !right.length) return;
+      const isRight = right.includes(optionValue(input));
+      label.classList.toggle("is-right", isRight);
+      label.classList.toggle("is-wrong", input.checked && !isRight);
+      const mark = document.createElement("span");
+      mark.className = "mark";
+      mark.setAttribute("aria-hidden", "true");
+      mark.textContent = isRight ? "✓" : input.checked ? "✗" : "";
+      label.prepend(mark);
+    });
+  }
+
   function show(data) {
+    lockAndMark(data);
     feedback.replaceChildren();
     const verdict = document.createElement("p");
-    verdict.className = "verdict " + (data.correct === null ? "pending" : data.correct ? "pass" : "fail");
-    verdict.textContent = data.correct === null ? "主观题：请对照参考要点自查" : data.correct ? "回答正确" : "回答错误";
+    if (data.score === "") {
+      verdict.className = "verdict pending";
+      verdict.textContent = "背题模式：答案和解析如下";
+    } else {
+      verdict.className = "verdict " + (data.correct === null ? "pending" : data.correct ? "pass" : "fail");
+      verdict.textContent = data.correct === null ? "主观题：请对照参考要点自查" : data.correct ? "回答正确" : "回答错误";
+    }
     const key = document.createElement("p");
     key.innerHTML = "<strong>答案</strong> ";
     key.append(document.createTextNode(data.answer));
@@ -51,7 +81,16 @@
     feedback.hidden = false;
   }
 
-  document.getElementById("check").addEventListener("click", async () => {
+  const panel = document.getElementById("sheet-panel");
+  if (panel && window.matchMedia("(min-width: 1000px)").matches) panel.open = true;
+
+  const shown = document.getElementById("shown-answer");
+  if (shown) show(JSON.parse(shown.textContent));
+
+  const check = document.getElementById("check");
+  if (check) check.addEventListener("click", async () => {
+    if (check.disabled) return;
+    check.disabled = true; // one answer per showing: pressing again does nothing
     try {
       show(
         await post(root.dataset.answerUrl, {
@@ -63,6 +102,7 @@
         }),
       );
     } catch (error) {
+      check.disabled = false; // not answered: the learner may try again
       feedback.textContent = error.message;
       feedback.hidden = false;
     }
