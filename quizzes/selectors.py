@@ -295,12 +295,12 @@ class ChapterProgress:
     category: Category
     total: int
     practised: int
-    answered: int
+    graded: int  # automatically graded answers (essays are checked by the learner)
     right: int
 
     @property
     def accuracy(self) -> int | None:
-        return round(self.right * 100 / self.answered) if self.answered else None
+        return round(self.right * 100 / self.graded) if self.graded else None
 
 
 def chapter_progress(user) -> list[ChapterProgress]:
@@ -313,11 +313,11 @@ def chapter_progress(user) -> list[ChapterProgress]:
         totals[top_of[category_id]] += 1
     done: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     records = PracticeRecord.objects.filter(user=user, question__status=Question.Status.PUBLISHED)
-    for category_id, answered, right in records.values_list(
-        "question__category_id", "answered", "right"
+    for category_id, graded, right in records.values_list(
+        "question__category_id", "graded", "right"
     ):
         entry = done[top_of[category_id]]
-        entry[0], entry[1], entry[2] = entry[0] + 1, entry[1] + answered, entry[2] + right
+        entry[0], entry[1], entry[2] = entry[0] + 1, entry[1] + graded, entry[2] + right
     return [ChapterProgress(top, totals[top.path], *done[top.path]) for top in tops]
 
 
@@ -333,20 +333,21 @@ class FrequentMistake:
 
 
 def frequent_mistakes(limit: int = 20) -> list[FrequentMistake]:
-    """高频错题: the questions all learners get wrong most often, from practice (first answer
-    of each day) and handed-in papers (three queries)."""
+    """高频错题: the automatically graded questions all learners get wrong most often, from
+    practice (first answer of each day) and handed-in papers (four queries)."""
     counts: dict[int, list[int]] = defaultdict(lambda: [0, 0])
     practice = PracticeRecord.objects.filter(question__status=Question.Status.PUBLISHED)
-    for pk, answered, right in (
+    for pk, graded, right in (
         practice.values("question_id")
-        .annotate(a=Sum("answered"), r=Sum("right"))
+        .annotate(a=Sum("graded"), r=Sum("right"))
         .values_list("question_id", "a", "r")
     ):
-        counts[pk][0] += answered
-        counts[pk][1] += answered - right
+        counts[pk][0] += graded
+        counts[pk][1] += graded - right
+    essays = ContentType.objects.get_for_model(QUESTION_TYPES["essay"], False)
     papers = AttemptQuestion.objects.filter(
         is_correct__isnull=False, question__status=Question.Status.PUBLISHED
-    )
+    ).exclude(question__polymorphic_ctype=essays)  # a marked essay is not right or wrong
     for pk, answered, wrong in (
         papers.values("question_id")
         .annotate(a=Count("pk"), w=Count("pk", filter=Q(is_correct=False)))

@@ -91,6 +91,7 @@ class PracticeRecord(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
     answered = models.PositiveIntegerField("作答天数", default=0)
+    graded = models.PositiveIntegerField("自动评分的作答天数", default=0, help_text="简答题不计。")
     right = models.PositiveIntegerField("答对天数", default=0)
     last_answered_on = models.DateField("最近作答日期")
     last_correct = models.BooleanField("最近一次答对", null=True)

@@ -99,6 +99,7 @@ def record_practice(*, user, question_id: int, correct: bool | None, now: dateti
     if not created and record.last_answered_on == today:
         return
     record.answered += 1
+    record.graded += correct is not None
     record.right += bool(correct)
     record.last_answered_on, record.last_correct = today, correct
     record.save()
