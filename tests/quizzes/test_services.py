@@ -285,21 +285,20 @@ def test_marking_refuses_score_above_points(regulation_category, learner):
         )
 
 
-def test_wrong_answers_enter_the_book_and_leave_after_right_answers_on_two_later_days(
+def test_wrong_answers_enter_the_book_and_right_answers_count_once_a_day(
     regulation_category, learner
 ):
     """A wrong answer enters the book; right answers count once a day and not on the day of the
-    wrong one; the second such day clears it."""
+    wrong one (leaving the book is the scheduler's: tests/quizzes/test_spacing.py)."""
     question = factories.single(regulation_category)
     day = timedelta(days=1)
     services.answer_practice(user=learner, question=question, response=0, now=NOW)
     entry = WrongAnswer.objects.get(user=learner, question=question)
     assert entry.is_open and entry.wrong_count == 1
-    for moment in (NOW, NOW + 2 * day, NOW + 2 * day):  # same day as the wrong one, twice one day
+    for moment in (NOW, NOW + 2 * day, NOW + 2 * day, NOW + 5 * day):
         services.answer_practice(user=learner, question=question, response=1, now=moment)
-    assert WrongAnswer.objects.get(pk=entry.pk).right_occasions == 1
-    services.answer_practice(user=learner, question=question, response=1, now=NOW + 5 * day)
-    assert not WrongAnswer.objects.get(pk=entry.pk).is_open
+    entry.refresh_from_db()
+    assert entry.right_occasions == 2 and entry.is_open  # not yet held for three weeks
 
 
 def test_regulation_share_holds_for_started_papers(learner):
