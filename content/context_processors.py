@@ -11,4 +11,5 @@ def site_navigation(request):
             return []
         return list(site.root_page.get_children().live().in_menu())
 
-    return {"nav_items": items, "site_name": settings.WAGTAIL_SITE_NAME}
+    # Not "site_name": Django's auth views put the host name there.
+    return {"nav_items": items, "platform_name": settings.WAGTAIL_SITE_NAME}

@@ -15,6 +15,7 @@ urlpatterns = [
     path("study/lessons/<int:item_id>/", study.lesson, name="lesson"),
     path("study/lessons/<int:item_id>/heartbeat/", study.heartbeat, name="heartbeat"),
     path("study/presence/", study.presence, name="presence"),
+    path("study/record/", study.record, name="study_record"),
     path("reports/", reports.report_index, name="reports"),
     path("reports/<int:programme_pk>/", reports.unit_report, name="report_unit"),
     path("reports/<int:programme_pk>/export/", reports.export, name="report_export"),

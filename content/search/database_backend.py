@@ -33,7 +33,7 @@ from modelsearch.query import (
     SearchQuery,
 )
 
-from content.search.segment import query_parts, segmented
+from content.search.segment import query_parts, segmented, segmented_query
 from content.search.whoosh_backend import most_specific
 
 
@@ -144,7 +144,7 @@ def _segment_plain(query: PlainText) -> SearchQuery | None:
     """Plain text, with any double-quoted part searched as a phrase."""
     parts = []
     for text, quoted in query_parts(query.query_string):
-        words = segmented(text)
+        words = segmented(text) if quoted else segmented_query(text)
         if words:
             parts.append(Phrase(words) if quoted else PlainText(words, operator=query.operator))
     if not parts:

@@ -100,6 +100,28 @@ def words(text: str) -> list[str]:
     return [token.text for token in tokenize(text)]
 
 
+_ONE_CHINESE_CHARACTER = re.compile(r"^[\u4e00-\u9fff]$")
+
+
+def _required(words: list[str]) -> list[str]:
+    """The query words a document must hold. jieba may cut a query at a different place than
+    the text it should find: 票决制 is 票决 + 制, the text's 票决制度 is 票决 + 制度, and 制 never
+    matches. So a one-character Chinese word of a longer query is left out (the others must
+    match); a query of one character alone is kept as it is."""
+    kept = [word for word in words if not _ONE_CHINESE_CHARACTER.match(word)]
+    return kept or words
+
+
+def query_words(text: str) -> list[str]:
+    """The words of a (non-phrase) query that must match, see ``_required``."""
+    return _required(words(text))
+
+
+def segmented_query(text: str) -> str:
+    """A (non-phrase) query segmented like the index of the database backend, see ``_required``."""
+    return " ".join(_required([t.text for t in tokenize(text, search_mode=True)]))
+
+
 def segmented(text: str) -> str:
     """Text re-written as space-separated words (index and query side of the database backend)."""
     return " ".join(token.text for token in tokenize(text, search_mode=True))

@@ -32,11 +32,13 @@ class SearchHit:
 
 
 def mark(text: str, terms: list[str]) -> SafeString:
-    """Escape ``text`` and wrap every occurrence of ``terms`` in <mark>."""
+    """Escape ``text`` and wrap every occurrence of ``terms`` in <mark>. Terms are found in the
+    normalized text (full-width folded, lower case), whose characters may be more than the
+    original's (… is ...): each position found is mapped back to the original character."""
     if not terms:
         return mark_safe(escape(text))
-    folded = normalize(text)
-    spans = _term_spans(folded, terms) if len(folded) == len(text) else []
+    folded, origin = _folded_with_origin(text)
+    spans = [(origin[start], origin[end - 1] + 1) for start, end in _term_spans(folded, terms)]
     pieces, position = [], 0
     for start, end in spans:
         pieces.append(escape(text[position:start]))
@@ -44,6 +46,16 @@ def mark(text: str, terms: list[str]) -> SafeString:
         position = end
     pieces.append(escape(text[position:]))
     return mark_safe("".join(pieces))
+
+
+def _folded_with_origin(text: str) -> tuple[str, list[int]]:
+    """The normalized text, and for each of its characters the original one's index."""
+    folded, origin = [], []
+    for index, character in enumerate(text):
+        piece = normalize(character)
+        folded.append(piece)
+        origin.extend([index] * len(piece))
+    return "".join(folded), origin
 
 
 def _term_spans(text: str, terms: list[str]) -> list[tuple[int, int]]:

@@ -675,8 +675,12 @@ class WhooshSearchQueryCompiler(BaseSearchQueryCompiler):
         """The words of ``text``; each is a one-word phrase."""
         return [[word] for word in segment.words(text)]
 
+    def _word_parts(self, text: str) -> list[list[str]]:
+        """The words a (non-phrase) query must match (``segment.query_words``)."""
+        return [[word] for word in segment.query_words(text)]
+
     def _words(self, text: str, operator: str, boost: float = 1.0, fuzzy: bool = False) -> wq.Query:
-        parts = [self._any_field(words, fuzzy) for words in self._parts(text)]
+        parts = [self._any_field(words, fuzzy) for words in self._word_parts(text)]
         if not parts:
             return wq.NullQuery
         if len(parts) == 1:
@@ -706,6 +710,9 @@ class WhooshAutocompleteQueryCompiler(WhooshSearchQueryCompiler):
     prefix = AUTOCOMPLETE_PREFIX
 
     def _parts(self, text: str) -> list[list[str]]:
+        return autocomplete_parts(text)
+
+    def _word_parts(self, text: str) -> list[list[str]]:
         return autocomplete_parts(text)
 
     def _phrase(self, text: str) -> wq.Query:

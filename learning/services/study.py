@@ -65,6 +65,11 @@ class BeatResult:
         return max(0, self.nominal_seconds - self.total_seconds)
 
     @property
+    def remaining_minutes(self) -> int:
+        """Whole minutes still to study, rounded up (29 s left is still a minute)."""
+        return -(-self.remaining_seconds // 60)
+
+    @property
     def presence_required(self) -> bool:
         return self.state == credit.PRESENCE
 

@@ -1,6 +1,9 @@
 """The lesson page (a content page with the study panel) and its JSON heartbeat/presence API."""
 
+import datetime
 import json
+from collections import defaultdict
+from dataclasses import dataclass
 from functools import wraps
 
 from django.conf import settings
@@ -10,6 +13,8 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from learning.models import AttendanceRecord, Enrollment, StudyCredit
+from learning.progress import enrollment_progress
 from learning.services import study
 from learning.services.study import BeatResult, StudyError
 
@@ -31,11 +36,22 @@ def lesson(request, item_id: int):
         lesson=item,
         programme=item.programme,
         progress=study.lesson_progress(user=request.user, item=item),
+        programme_progress=programme_progress(request.user, item),
         heartbeat_seconds=getattr(settings, "STUDY_HEARTBEAT_SECONDS", 30),
         idle_seconds=study.rules().idle_seconds,
         presence_minutes=study.rules().presence_minutes,
     )
     return TemplateResponse(request, "learning/lesson.html", context)
+
+
+def programme_progress(user, item):
+    """The learner's progress in the lesson's programme, for the hours bar under the panel."""
+    enrollment = (
+        Enrollment.objects.filter(user=user, programme_id=item.programme_id)
+        .select_related("programme")
+        .first()
+    )
+    return enrollment_progress(enrollment) if enrollment else None
 
 
 def _json_login_required(view):
@@ -106,3 +122,43 @@ def presence(request):
     except StudyError as error:
         return _error(str(error), error.status)
     return JsonResponse(payload(result))
+
+
+@dataclass(frozen=True)
+class RecordLine:
+    title: str
+    programme: str
+    minutes: int | None  # lessons: minutes studied that day
+    hours: object = None  # offline sessions: hours recorded
+
+
+@dataclass(frozen=True)
+class RecordDay:
+    day: datetime.date
+    lines: list[RecordLine]
+
+    @property
+    def minutes(self) -> int:
+        return sum(line.minutes or 0 for line in self.lines)
+
+
+@login_required
+def record(request):
+    """学习档案: per day, what the learner studied online and for how long, and the offline
+    sessions they attended; printable (two queries)."""
+    days: dict[datetime.date, list[RecordLine]] = defaultdict(list)
+    credits = (
+        StudyCredit.objects.filter(user=request.user, seconds__gt=0)
+        .select_related("item__page", "item__programme")
+        .order_by("-day", "item__sort_order")
+    )
+    for credit in credits:
+        title, programme = credit.item.display_title, credit.item.programme.title
+        days[credit.day].append(RecordLine(title, programme, credit.seconds // 60))
+    attended = AttendanceRecord.objects.filter(user=request.user).select_related("item__programme")
+    for entry in attended:
+        line = RecordLine(entry.item.display_title, entry.item.programme.title, None, entry.hours)
+        days[entry.attended_on].append(line)
+    timeline = [RecordDay(day, days[day]) for day in sorted(days, reverse=True)]
+    context = {"days": timeline, "total_minutes": sum(d.minutes for d in timeline)}
+    return TemplateResponse(request, "learning/study_record.html", context)

@@ -197,4 +197,10 @@ def result(request, pk):
 
 @login_required
 def history(request):
-    return render(request, "quizzes/history.html", {"attempts": selectors.history(request.user)})
+    """Every attempt, newest first, and the score chart of the last graded ones."""
+    attempts = list(selectors.history(request.user))
+    graded = [a for a in reversed(attempts) if a.percent is not None][-CHART_ATTEMPTS:]
+    return render(request, "quizzes/history.html", {"attempts": attempts, "chart": graded})
+
+
+CHART_ATTEMPTS = 20

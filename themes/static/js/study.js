@@ -1,6 +1,7 @@
 // The lesson page: beats while the page is visible and the learner is active, and shows what the
 // server has credited. The server keeps the clock; this script only reports whether the page is
-// visible and whether the learner touched it since the last beat.
+// visible and whether the learner touched it since the last beat. Between beats the shown time
+// ticks every second while the page counts, and each beat's answer puts it right again.
 (function () {
   "use strict";
   const panel = document.getElementById("study-panel");
@@ -25,6 +26,16 @@
   let stopped = panel.dataset.state === "complete";
   let awaitingPresence = false;
   let hiddenSent = false;
+  let shownSeconds = Number(panel.dataset.totalSeconds) || 0;
+  const nominalSeconds = Number(panel.dataset.nominalSeconds) || 0;
+
+  function showTime(seconds) {
+    shownSeconds = Math.min(seconds, nominalSeconds || seconds);
+    const minutes = Math.floor(shownSeconds / 60);
+    field("duration").textContent = `${minutes} 分 ${String(shownSeconds % 60).padStart(2, "0")} 秒`;
+    const left = Math.max(0, nominalSeconds - shownSeconds);
+    field("remaining").textContent = left ? `还需 ${Math.ceil(left / 60)} 分钟完成本课` : "本课已学完";
+  }
 
   const isVisible = () => document.visibilityState === "visible";
   const isIdle = () => Date.now() - lastInteraction > idleMs;
@@ -43,7 +54,7 @@
       return;
     }
     panel.dataset.totalSeconds = data.total_seconds;
-    field("duration").textContent = data.duration_text;
+    showTime(data.total_seconds);
     field("hours").textContent = data.hours;
     field("percent").textContent = data.percent;
     field("bar").style.width = `${data.percent}%`;
@@ -90,11 +101,19 @@
     post(panel.dataset.heartbeatUrl, { visible: false, interacted: false }, true).catch(() => {});
   }
 
+  function counting() {
+    return !stopped && timer && !awaitingPresence && isVisible() && !isIdle();
+  }
+
   function start() {
     if (stopped || timer) return;
     timer = setInterval(beat, intervalMs);
     beat();
   }
+
+  setInterval(() => {
+    if (counting()) showTime(shownSeconds + 1);
+  }, 1000);
 
   function stop(forGood) {
     clearInterval(timer);
