@@ -10,7 +10,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 if not settings.DEBUG and not os.environ.get("DJANGO_SECRET_KEY"):
     raise ImproperlyConfigured(
-        "DJANGO_SECRET_KEY 未设置:生产环境必须通过环境变量提供密钥(开发时可设置 DJANGO_DEBUG=1)。"
+        "DJANGO_SECRET_KEY 未设置：生产环境必须通过环境变量提供密钥（开发时可设置 DJANGO_DEBUG=1）。"
     )
 
 application = get_wsgi_application()

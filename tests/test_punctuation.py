@@ -12,12 +12,14 @@ READS_SOURCE_TEXT = {"content/demo/seeds.py", "quizzes/grading.py"}
 CJK = "\u4e00-\u9fff"
 HALF_WIDTH = re.compile(rf"[{CJK}][,;:?!]|[{CJK}]\(|\([{CJK}]")
 PAREN_AROUND_EXPRESSION = re.compile(r"\((?:\{\{|\{%)|(?:\}\}|%\})\)")
+IDENTIFIER = re.compile(r"\b[A-Z][A-Z0-9_]{2,}\b")
 FIELD = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{[^{}]*\}|\$\{[^}]*\}")
 
 
 def chinese_text(text: str) -> bool:
-    """Text mostly in Chinese (not English prose naming a Chinese term)."""
-    plain = FIELD.sub("", text)
+    """Text mostly in Chinese (not English prose naming a Chinese term); names such as
+    DJANGO_SECRET_KEY in a Chinese message do not make it English."""
+    plain = IDENTIFIER.sub("", FIELD.sub("", text))
     return len(re.findall(f"[{CJK}]", plain)) >= len(re.findall(r"[A-Za-z]", plain))
 
 

@@ -21,7 +21,7 @@ def test_the_lesson_page_says_how_long_is_left_and_shows_the_programmes_hours(cl
     response = client.get(reverse("learning:lesson", args=[item.pk]))
     html = response.content.decode()
     assert "还需 18 分钟完成本课" in html and 'data-nominal-seconds="1800"' in html
-    assert "学时进度" in html and 'class="hours-bar"' in html
+    assert "本培训学时进度" in html and 'class="hours-bar"' in html
 
 
 def test_the_study_record_lists_each_day_what_was_studied(client, city):

@@ -34,7 +34,7 @@
     const minutes = Math.floor(shownSeconds / 60);
     field("duration").textContent = `${minutes} 分 ${String(shownSeconds % 60).padStart(2, "0")} 秒`;
     const left = Math.max(0, nominalSeconds - shownSeconds);
-    field("remaining").textContent = left ? `还需 ${Math.ceil(left / 60)} 分钟完成本课` : "本课已学完";
+    field("remaining").textContent = left ? `还需 ${Math.ceil(left / 60)} 分钟完成本课` : "";
   }
 
   const isVisible = () => document.visibilityState === "visible";
