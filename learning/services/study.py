@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F, Sum
+from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q, Sum
 from django.utils import timezone
 
 from learning import credit
@@ -106,8 +106,9 @@ def nominal_seconds(item: ProgrammeItem) -> int:
 # Who may study what ------------------------------------------------------------------------
 
 
-def lesson_for(user, item_id: int) -> ProgrammeItem:
-    """The lesson item, if ``user`` is enrolled in its published programme (else StudyError)."""
+def lesson_for(user, item_id: int, *, today: date | None = None) -> ProgrammeItem:
+    """The lesson item, if ``user`` is enrolled in its published programme and the programme
+    runs ``today`` (else StudyError)."""
     item = (
         ProgrammeItem.objects.select_related("programme", "page")
         .filter(pk=item_id, kind=ProgrammeItem.Kind.LESSON)
@@ -122,7 +123,36 @@ def lesson_for(user, item_id: int) -> ProgrammeItem:
     )
     if not enrolled.exists():
         raise StudyError("您没有报名这门课程所在的培训项目，学习时长不能计入。", status=403)
+    _check_dates(item.programme, today or timezone.localdate())
     return item
+
+
+def _check_dates(programme, today: date) -> None:
+    if not programme.starts_on <= today <= programme.ends_on:
+        raise StudyError(
+            f"培训项目的学习时间为{programme.starts_on:%Y年%m月%d日}至"
+            f"{programme.ends_on:%Y年%m月%d日}，现在学习不计入学时。",
+            status=403,
+        )
+
+
+def _still_due(today: date) -> ExpressionWrapper:
+    """True while the session's lesson still earns credit: enrolled, published, live, in dates.
+
+    Read with the locked session row, so an ordinary beat stays at two queries.
+    """
+    enrolled = Enrollment.objects.filter(
+        user_id=OuterRef("user_id"),
+        programme_id=OuterRef("item__programme_id"),
+        withdrawn_at__isnull=True,
+    )
+    open_now = Q(
+        item__programme__is_published=True,
+        item__page__live=True,
+        item__programme__starts_on__lte=today,
+        item__programme__ends_on__gte=today,
+    )
+    return ExpressionWrapper(open_now & Exists(enrolled), output_field=BooleanField())
 
 
 # Heartbeats --------------------------------------------------------------------------------
@@ -140,27 +170,31 @@ def heartbeat(*, user, item_id: int, visible: bool, interacted: bool, now: datet
 
 
 def _heartbeat(user, item_id: int, visible: bool, interacted: bool, now: datetime) -> BeatResult:
+    today = study_day(now)
     with transaction.atomic():
-        active = _locked_session(user)
+        active = _locked_session(user, today=today)
         if active is None or active.item_id != item_id or _lapsed(active, now):
             if not visible:  # a hidden page never starts or takes over a session
-                item = lesson_for(user, item_id)
+                item = lesson_for(user, item_id, today=today)
                 return lesson_progress(user=user, item=item, state=credit.HIDDEN)
             return _start(user, item_id, active, interacted, now)
-        if active.day != study_day(now):
-            _flush_pending(active)
-            active.day = study_day(now)
-        return _beat(active, visible, interacted, now)
+        if active.still_due:
+            if active.day != today:
+                _flush_pending(active)
+                active.day = today
+            return _beat(active, visible, interacted, now)
+        _end(active, now)  # what was earned while due is kept; from now on nothing is
+    lesson_for(user, item_id, today=today)  # raises the reason
+    raise StudyError("这门课程现在不计入学时。", status=403)
 
 
-def _locked_session(user) -> ActiveStudy | None:
-    """The person's session row, locked until the transaction ends (one query, with the item)."""
-    return (
-        ActiveStudy.objects.select_for_update(of=("self",))
-        .select_related("item")
-        .filter(user=user)
-        .first()
-    )
+def _locked_session(user, *, today: date | None = None) -> ActiveStudy | None:
+    """The person's session row, locked until the transaction ends (one query, with the item);
+    with ``today``, annotated ``still_due``."""
+    sessions = ActiveStudy.objects.select_for_update(of=("self",)).select_related("item")
+    if today is not None:
+        sessions = sessions.annotate(still_due=_still_due(today))
+    return sessions.filter(user=user).first()
 
 
 def _lapsed(active: ActiveStudy, now: datetime) -> bool:
@@ -225,7 +259,7 @@ def _start(
     user, item_id: int, active: ActiveStudy | None, interacted: bool, now: datetime
 ) -> BeatResult:
     """The rare path: check enrolment, file the old lesson's pending time, start this one."""
-    item = lesson_for(user, item_id)
+    item = lesson_for(user, item_id, today=study_day(now))
     if active is None:
         active = ActiveStudy(user=user)
     else:
