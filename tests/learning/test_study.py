@@ -363,8 +363,8 @@ def slow_session_read(monkeypatch):
     """Hold each beat between reading its session row and writing it, widening any race."""
     read = study._locked_session
 
-    def read_slowly(user):
-        session = read(user)
+    def read_slowly(user, **options):
+        session = read(user, **options)
         time.sleep(0.3)
         return session
 
