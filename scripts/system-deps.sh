@@ -2,12 +2,13 @@
 # Installs the Debian packages the project needs, and only those missing:
 #   run   the CJK font the certificate PDFs are drawn with (fonts-wqy-microhei)
 #   test  that font, Chromium for the browser tests, Noto CJK for the pages they screenshot, and
-#         poppler-utils, whose pdftotext the certificate tests read PDFs with
+#         poppler-utils, whose pdftotext the certificate tests read PDFs with, and redis-server,
+#         which the Redis outage tests start and stop on a port of their own
 # Uses sudo when not run as root. Safe to run again: does nothing when all are present.
 set -euo pipefail
 case "${1:-test}" in
   run) packages=(fonts-wqy-microhei) ;;
-  test) packages=(fonts-wqy-microhei chromium fonts-noto-cjk poppler-utils) ;;
+  test) packages=(fonts-wqy-microhei chromium fonts-noto-cjk poppler-utils redis-server) ;;
   *) echo "usage: $0 [run|test]" >&2; exit 2 ;;
 esac
 missing=()

@@ -90,12 +90,13 @@ def test_database_url_switches_to_postgresql(tmp_path):
 
 
 def test_redis_url_moves_cache_and_sessions_to_redis(tmp_path):
-    """REDIS_URL puts the cache and the sessions on Redis."""
+    """REDIS_URL puts the cache on Redis and reads sessions from it, kept in the database too."""
     cache, sessions = value(
         tmp_path, '[s.CACHES["default"], s.SESSION_ENGINE]', REDIS_URL="redis://127.0.0.1:6379/1"
     )
     assert cache["BACKEND"].endswith("RedisCache") and cache["LOCATION"].startswith("redis://")
-    assert sessions == "django.contrib.sessions.backends.cache"
+    assert cache["BACKEND"] == "common.cache.ForgivingRedisCache"
+    assert sessions == "django.contrib.sessions.backends.cached_db"
 
 
 @pytest.mark.parametrize(
