@@ -56,7 +56,36 @@
     warn("本次作答在其他窗口也打开了，本页已过期：请刷新页面后继续作答（已保存的答案不会丢失）。");
   }
 
-  async function send(position, attempt) {
+  // The network: while it is away, unsent answers stay in ``pending`` and the page says so; when
+  // it returns they are sent one after another in the order they were changed.
+  let offline = !navigator.onLine;
+
+  function showNetwork() {
+    const banner = document.getElementById("network-status");
+    banner.hidden = !offline;
+    if (!offline) return;
+    banner.querySelector("[data-network-text]").textContent = pending.size
+      ? `网络连接中断：${pending.size} 道题的答案尚未发送，已保留在本页，网络恢复后自动发送。请不要关闭或刷新本页。`
+      : "网络连接中断：网络恢复后自动继续保存。请不要关闭或刷新本页。";
+  }
+
+  function setOffline(value) {
+    offline = value;
+    showNetwork();
+  }
+
+  async function sendAllInOrder() {
+    const order = Array.from(pending.values()).sort((a, b) => a.seq - b.seq);
+    for (const payload of order) await send(payload.position, 0, true);
+  }
+
+  window.addEventListener("offline", () => setOffline(true));
+  window.addEventListener("online", () => {
+    setOffline(false);
+    sendAllInOrder();
+  });
+
+  async function send(position, attempt, once) {
     const payload = pending.get(position);
     if (!payload || conflicted) return;
     const question = document.getElementById(`q${position}`);
@@ -76,6 +105,7 @@
       if (!isJSON) throw new Error(String(reply.status)); // server error: retry below
       const data = await reply.json();
       if (pending.get(position) === payload) pending.delete(position);
+      if (offline) setOffline(false);
       if (!data.ok) {
         if (data.conflict) return conflict(question);
         setStatus(question, data.error, true);
@@ -86,7 +116,10 @@
       setStatus(question, `已保存 ${data.saved_at}`);
       if (data.remaining !== null) clock.sync(data.remaining);
     } catch (error) {
-      setStatus(question, "保存失败，正在重试…", true);
+      if (error instanceof TypeError) setOffline(true); // fetch could not reach the server
+      setStatus(question, offline ? "未发送，网络恢复后自动发送" : "保存失败，正在重试…", true);
+      showNetwork();
+      if (once) return; // the caller retries
       const delay = Math.min(1000 * 2 ** attempt, 15000);
       setTimeout(() => send(position, attempt + 1), delay);
     }
@@ -200,7 +233,12 @@
   async function finish(message, byTimer) {
     finishing = true;
     warn(message);
-    await Promise.all(Array.from(pending.keys()).map((p) => send(p, 0)));
+    while (offline || !navigator.onLine) {
+      warn("网络恢复后自动交卷。");
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+      if (navigator.onLine) setOffline(false);
+    }
+    await sendAllInOrder();
     form.querySelector("[name=timer]").value = byTimer ? "1" : "";
     form.submit();
   }
