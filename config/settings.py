@@ -163,6 +163,21 @@ if TESTING:
         "django.contrib.auth.hashers.MD5PasswordHasher",
         "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     ]
+# Log-in throttling (common/throttle.py): failures per account and per client address; past
+# SLOW_AFTER each try waits FIRST_DELAY seconds doubled per failure, at LOCK_AFTER the wait is
+# LOCK_SECONDS; counters are forgotten WINDOW seconds after their last failure. An exam room
+# behind one NAT address shares the address counter, hence its higher thresholds.
+LOGIN_THROTTLE_ACCOUNT_SLOW_AFTER = int(os.environ.get("LOGIN_THROTTLE_ACCOUNT_SLOW_AFTER", "5"))
+LOGIN_THROTTLE_ACCOUNT_LOCK_AFTER = int(os.environ.get("LOGIN_THROTTLE_ACCOUNT_LOCK_AFTER", "10"))
+LOGIN_THROTTLE_ADDRESS_SLOW_AFTER = int(os.environ.get("LOGIN_THROTTLE_ADDRESS_SLOW_AFTER", "30"))
+LOGIN_THROTTLE_ADDRESS_LOCK_AFTER = int(os.environ.get("LOGIN_THROTTLE_ADDRESS_LOCK_AFTER", "100"))
+LOGIN_THROTTLE_FIRST_DELAY_SECONDS = int(os.environ.get("LOGIN_THROTTLE_FIRST_DELAY_SECONDS", "5"))
+LOGIN_THROTTLE_LOCK_SECONDS = int(os.environ.get("LOGIN_THROTTLE_LOCK_SECONDS", "900"))
+LOGIN_THROTTLE_WINDOW_SECONDS = int(os.environ.get("LOGIN_THROTTLE_WINDOW_SECONDS", "3600"))
+# The META key of a header a trusted proxy sets to the client's address, e.g. HTTP_X_REAL_IP;
+# empty: REMOTE_ADDR.
+LOGIN_THROTTLE_ADDRESS_HEADER = os.environ.get("LOGIN_THROTTLE_ADDRESS_HEADER", "")
+WAGTAILADMIN_USER_LOGIN_FORM = "common.throttle.AdminLoginForm"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
