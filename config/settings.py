@@ -152,9 +152,10 @@ else:
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "learning.passwords.MinimumLengthValidator"},
+    {"NAME": "learning.passwords.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "learning.passwords.NotCurrentPasswordValidator"},
 ]
 if TESTING:
     # Hashing with a million rounds costs a third of a second per user; tests create thousands.
