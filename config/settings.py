@@ -71,7 +71,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "common.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "common.middleware.SessionRenewalMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -274,6 +276,20 @@ STUDY_PRESENCE_CHECK_MINUTES = int(os.environ.get("STUDY_PRESENCE_CHECK_MINUTES"
 # Security -------------------------------------------------------------------------------------
 
 SESSION_COOKIE_HTTPONLY = True
+# A session ends after a working day without a request; an active person's session is renewed,
+# written at most every SESSION_RENEW_SECONDS (common.middleware.SessionRenewalMiddleware).
+# SESSION_EXPIRE_AT_BROWSER_CLOSE also ends it with the browser (shared computers).
+SESSION_COOKIE_AGE = int(float(os.environ.get("SESSION_IDLE_HOURS", "9")) * 3600)
+SESSION_RENEW_SECONDS = int(os.environ.get("SESSION_RENEW_SECONDS", "900"))
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("SESSION_EXPIRE_AT_BROWSER_CLOSE")
+# Sent with the site's own HTML pages (common.middleware.ContentSecurityPolicyMiddleware); the
+# Wagtail admin runs inline script and is exempt.
+CSP_ENABLED = env_bool("CSP_ENABLED", True)
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "frame-ancestors 'none'; form-action 'self'; base-uri 'self'; object-src 'none'"
+)
+CONTENT_SECURITY_POLICY_EXEMPT = ["/admin/"]
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "SAMEORIGIN"
 SECURE_CONTENT_TYPE_NOSNIFF = True
