@@ -73,7 +73,7 @@ def required_wait(failures: int, limits: Limits, rules: Policy) -> int:
 def wait_message(seconds: int) -> str:
     """The Chinese refusal, saying how long to wait (whole minutes from a minute on)."""
     span = f"{math.ceil(seconds / 60)} 分钟" if seconds >= 60 else f"{max(seconds, 1)} 秒"
-    return f"登录失败次数过多，为保护账号安全，请 {span}后再试。忘记密码请联系本单位管理员重置。"
+    return f"登录失败次数过多，为保护账号安全，请 {span}后再试。"
 
 
 def client_address(request) -> str:
@@ -171,3 +171,7 @@ class AdminLoginForm(ThrottledLoginMixin, WagtailLoginForm):
     """The Wagtail admin's log-in form (``WAGTAILADMIN_USER_LOGIN_FORM``), throttled."""
 
     error_messages = {**WagtailLoginForm.error_messages, "invalid_login": INVALID_LOGIN_MESSAGE}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["password"].label = "密码"  # Wagtail's field has no label: "Password"

@@ -176,3 +176,9 @@ def test_admin_and_site_share_the_account_counter(client, login_clock):
     fail_until_locked(client, login_clock, editor.username)
     html = text(log_in(client, editor.username, PASSWORD, url=reverse("wagtailadmin_login")))
     assert WAIT_WORDS in html
+
+
+def test_admin_log_in_form_is_labelled_in_chinese(client):
+    """The admin's log-in page labels the password field 密码."""
+    html = text(client.get(reverse("wagtailadmin_login")))
+    assert "密码" in html and ">Password<" not in html.replace(" ", "").replace("\n", "")

@@ -93,6 +93,15 @@ def test_a_learners_pages_raise_no_violation(learner_with_lesson, live_server, p
         watch.visit(path)
     watch.visit(f"/learning/study/lessons/{lesson.pk}/")
     assert page.locator("[data-study=bar]").evaluate("el => el.style.width") != ""
+    for path in (
+        f"/learning/programmes/{lesson.programme.slug}/",
+        "/learning/study/record/",
+        "/learning/certificates/verify/",
+        "/accounts/password/",
+    ):
+        watch.visit(path)
+    page.goto(live_server.url + "/no-such-page/")  # the Chinese 404 page
+    watch.check()
 
     watch.visit("/quizzes/")
     page.get_by_role("link", name="四项监督制度自我测试").click()
@@ -110,6 +119,7 @@ def test_a_learners_pages_raise_no_violation(learner_with_lesson, live_server, p
     watch.visit("/quizzes/history/")
     assert page.locator(".bar-column .bar").first.evaluate("el => el.style.height") != ""
     watch.visit("/quizzes/practice/")
+    watch.visit("/quizzes/practice/wrong-book/")
     watch.visit("/quizzes/practice/sequential/")
     page.locator("label.option").first.click()
     page.get_by_role("button", name="提交答案").click()
