@@ -1,8 +1,9 @@
 """Log-in throttling: failures per account and per address slow, then lock, both log-in forms."""
 
+import uuid
+
 import pytest
 from django.contrib.auth.signals import user_logged_in, user_login_failed
-from django.core.cache import cache
 from django.urls import reverse
 
 from common import throttle
@@ -29,13 +30,13 @@ class Clock:
 
 @pytest.fixture
 def login_clock(monkeypatch):
-    """A fixed clock for the throttle, and no counters left over from other tests (before or
-    after: the address counter of the test client is shared by every test of the process)."""
-    cache.clear()
+    """A fixed clock for the throttle, and counters of this test's own (a key prefix nobody
+    else uses: the test client's address is shared by every test, and with Redis so is the
+    cache, which must not be cleared under other tests)."""
+    monkeypatch.setattr(throttle, "KEY_PREFIX", f"login-throttle-test-{uuid.uuid4().hex}")
     clock = Clock()
     monkeypatch.setattr(throttle, "clock", clock)
-    yield clock
-    cache.clear()
+    return clock
 
 
 @pytest.fixture
