@@ -23,6 +23,13 @@ def session_clock(monkeypatch):
     return state
 
 
+@pytest.fixture
+def db_sessions(settings):
+    """Sessions stored in the database (whatever REDIS_URL says), so the tests can read their
+    expiry; the renewal middleware only marks the session, for any backend."""
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+
 def logged_in(client):
     """A person logged in through the log-in form (so the session is a stored one)."""
     UserFactory(username="huodong")
@@ -42,7 +49,7 @@ def test_sessions_last_a_working_day_by_default(settings):
     assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE is False
 
 
-def test_an_active_session_is_renewed_at_most_every_interval(client, session_clock):
+def test_an_active_session_is_renewed_at_most_every_interval(client, session_clock, db_sessions):
     """Requests within the renewal interval write nothing; the first after it renews the
     session's cookie and its stored expiry."""
     stored = logged_in(client)
@@ -60,7 +67,7 @@ def test_an_active_session_is_renewed_at_most_every_interval(client, session_clo
     assert expiry > timezone.now() + datetime.timedelta(hours=8, minutes=59)
 
 
-def test_an_idle_session_ends(client):
+def test_an_idle_session_ends(client, db_sessions):
     """A session past its expiry is a logged-out visitor: the log-in page is asked for."""
     stored = logged_in(client)
     Session.objects.filter(pk=stored.pk).update(expire_date=timezone.now())
@@ -68,7 +75,7 @@ def test_an_idle_session_ends(client):
     assert response.status_code == 302 and reverse("login") in response["Location"]
 
 
-def test_visitors_without_a_session_get_none(client):
+def test_visitors_without_a_session_get_none(client, db_sessions):
     """Anonymous page views create no session."""
     response = client.get(reverse("login"))
     assert not saves_session(response) and Session.objects.count() == 0
