@@ -37,8 +37,8 @@ class ContentSecurityPolicyMiddleware:
     """Sends CONTENT_SECURITY_POLICY with the site's own HTML pages.
 
     The Wagtail admin (CONTENT_SECURITY_POLICY_EXEMPT, ``/admin/``) runs inline script and is
-    left without it; so are files (PDF, Excel, images), which run no script. CSP_ENABLED
-    switches it off.
+    left without it; so are files (PDF, Excel, images), which run no script, and with DEBUG
+    Django's error pages. CSP_ENABLED switches it off.
     """
 
     def __init__(self, get_response) -> None:
@@ -56,4 +56,6 @@ class ContentSecurityPolicyMiddleware:
             return False
         if any(request.path.startswith(p) for p in settings.CONTENT_SECURITY_POLICY_EXEMPT):
             return False
+        if settings.DEBUG and response.status_code >= 400:
+            return False  # Django's debug pages style and script themselves inline
         return response.get("Content-Type", "").startswith("text/html")

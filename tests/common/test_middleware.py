@@ -118,3 +118,13 @@ def test_the_policy_can_be_switched_off(client, settings):
     """CSP_ENABLED off sends no policy."""
     settings.CSP_ENABLED = False
     assert "Content-Security-Policy" not in client.get(reverse("login")).headers
+
+
+def test_debug_error_pages_are_left_readable(settings):
+    """With DEBUG, Django's error pages (inline style and script) get no policy; pages do."""
+    settings.DEBUG = True
+    request = RequestFactory().get("/")
+    failed = middleware.ContentSecurityPolicyMiddleware(lambda request: HttpResponse(status=500))
+    assert "Content-Security-Policy" not in failed(request).headers
+    fine = middleware.ContentSecurityPolicyMiddleware(lambda request: HttpResponse())
+    assert "Content-Security-Policy" in fine(request).headers
