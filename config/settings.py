@@ -71,7 +71,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "common.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "common.middleware.SessionRenewalMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -154,9 +156,10 @@ else:
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "learning.passwords.MinimumLengthValidator"},
+    {"NAME": "learning.passwords.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "learning.passwords.NotCurrentPasswordValidator"},
 ]
 if TESTING:
     # Hashing with a million rounds costs a third of a second per user; tests create thousands.
@@ -165,6 +168,21 @@ if TESTING:
         "django.contrib.auth.hashers.MD5PasswordHasher",
         "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     ]
+# Log-in throttling (common/throttle.py): failures per account and per client address; past
+# SLOW_AFTER each try waits FIRST_DELAY seconds doubled per failure, at LOCK_AFTER the wait is
+# LOCK_SECONDS; counters are forgotten WINDOW seconds after their last failure. An exam room
+# behind one NAT address shares the address counter, hence its higher thresholds.
+LOGIN_THROTTLE_ACCOUNT_SLOW_AFTER = int(os.environ.get("LOGIN_THROTTLE_ACCOUNT_SLOW_AFTER", "5"))
+LOGIN_THROTTLE_ACCOUNT_LOCK_AFTER = int(os.environ.get("LOGIN_THROTTLE_ACCOUNT_LOCK_AFTER", "10"))
+LOGIN_THROTTLE_ADDRESS_SLOW_AFTER = int(os.environ.get("LOGIN_THROTTLE_ADDRESS_SLOW_AFTER", "30"))
+LOGIN_THROTTLE_ADDRESS_LOCK_AFTER = int(os.environ.get("LOGIN_THROTTLE_ADDRESS_LOCK_AFTER", "100"))
+LOGIN_THROTTLE_FIRST_DELAY_SECONDS = int(os.environ.get("LOGIN_THROTTLE_FIRST_DELAY_SECONDS", "5"))
+LOGIN_THROTTLE_LOCK_SECONDS = int(os.environ.get("LOGIN_THROTTLE_LOCK_SECONDS", "900"))
+LOGIN_THROTTLE_WINDOW_SECONDS = int(os.environ.get("LOGIN_THROTTLE_WINDOW_SECONDS", "3600"))
+# The META key of a header a trusted proxy sets to the client's address, e.g. HTTP_X_REAL_IP;
+# empty: REMOTE_ADDR.
+LOGIN_THROTTLE_ADDRESS_HEADER = os.environ.get("LOGIN_THROTTLE_ADDRESS_HEADER", "")
+WAGTAILADMIN_USER_LOGIN_FORM = "common.throttle.AdminLoginForm"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
@@ -260,6 +278,20 @@ STUDY_PRESENCE_CHECK_MINUTES = int(os.environ.get("STUDY_PRESENCE_CHECK_MINUTES"
 # Security -------------------------------------------------------------------------------------
 
 SESSION_COOKIE_HTTPONLY = True
+# A session ends after a working day without a request; an active person's session is renewed,
+# written at most every SESSION_RENEW_SECONDS (common.middleware.SessionRenewalMiddleware).
+# SESSION_EXPIRE_AT_BROWSER_CLOSE also ends it with the browser (shared computers).
+SESSION_COOKIE_AGE = int(float(os.environ.get("SESSION_IDLE_HOURS", "9")) * 3600)
+SESSION_RENEW_SECONDS = int(os.environ.get("SESSION_RENEW_SECONDS", "900"))
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("SESSION_EXPIRE_AT_BROWSER_CLOSE")
+# Sent with the site's own HTML pages (common.middleware.ContentSecurityPolicyMiddleware); the
+# Wagtail admin runs inline script and is exempt.
+CSP_ENABLED = env_bool("CSP_ENABLED", True)
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "frame-ancestors 'none'; form-action 'self'; base-uri 'self'; object-src 'none'"
+)
+CONTENT_SECURITY_POLICY_EXEMPT = ["/admin/"]
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "SAMEORIGIN"
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -385,7 +385,7 @@ def test_page_shows_figures_chart_and_unfinished_people(client, world, area_admi
     response = client.get(urls(world, "A")["page"])
     html = response.content.decode()
     assert "60.0%" in html and "20.0%" in html and "1.2" in html  # 甲区 rolled up
-    assert "width: 33.3%" in html  # 甲区组织部: 1 of 3 completed
+    assert 'data-width="33.3"' in html  # 甲区组织部: 1 of 3 completed
     assert "未完成人员" in html and "学员a2" in html and "学员b2" in html
     assert "学员a1" not in html.split('id="people-title"')[1]  # completed
     assert "学员c1" not in html  # 乙区 is not theirs
