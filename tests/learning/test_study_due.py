@@ -10,16 +10,15 @@ from learning.models import Enrollment
 from learning.services import study
 from learning.services.study import StudyError
 from tests.learning import factories
-from tests.learning.test_study import at, beat, credited, data_queries
+from tests.learning.test_study import (  # noqa: F401  (study_settings applies here too)
+    at,
+    beat,
+    credited,
+    data_queries,
+    study_settings,
+)
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def study_settings(settings):
-    settings.STUDY_HEARTBEAT_CAP_SECONDS = 45
-    settings.STUDY_IDLE_SECONDS = 300
-    settings.STUDY_PRESENCE_CHECK_MINUTES = 0
 
 
 @pytest.fixture

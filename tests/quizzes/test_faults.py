@@ -193,7 +193,10 @@ def test_killed_worker_and_master_lose_no_acknowledged_answer(server, exam_attem
     server.kill_master()
     assert not server.answers()
 
-    server.start()  # the same port, a new master and workers
+    # A new master and workers. On a port of its own: the old one may have been taken by another
+    # test's server meanwhile (cookies are per host, not per port, so the session goes along).
+    server.port = free_port()
+    server.start()
     status, address, _ = candidate.get(f"/quizzes/attempts/{exam_attempt.pk}/")
     assert status == 200 and address.endswith(f"/attempts/{exam_attempt.pk}/")  # still logged in
     assert candidate.save(exam_attempt, 5, 3, seq=1)["ok"]
