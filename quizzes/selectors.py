@@ -26,7 +26,7 @@ from quizzes.models import (
     Quiz,
     WrongAnswer,
 )
-from quizzes.models.bank import regulation_category_paths
+from quizzes.models.bank import drawable_q, regulation_category_paths
 
 
 def _rule_q(rule) -> Q:
@@ -88,7 +88,7 @@ def build_blueprint(
 def _regulation_ids(paths, fixed_ids, rules) -> set[int]:
     scope = Q(pk__in=fixed_ids)
     for rule in rules:
-        scope |= _rule_q(rule) & Q(status=Question.Status.PUBLISHED)
+        scope |= _rule_q(rule) & drawable_q()
     base = Question.objects.non_polymorphic().filter(scope)
     return set(base.filter(Question.objects.regulation_q(paths)).values_list("pk", flat=True))
 
@@ -96,7 +96,7 @@ def _regulation_ids(paths, fixed_ids, rules) -> set[int]:
 def _rule(rule, regulation_ids: set[int]) -> drawing.Rule:
     pool = (
         Question.objects.non_polymorphic()
-        .filter(_rule_q(rule), status=Question.Status.PUBLISHED)
+        .filter(_rule_q(rule), drawable_q())
         .order_by("pk")
         .values_list("pk", "fact_group")
         .distinct()

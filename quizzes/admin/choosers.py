@@ -12,6 +12,7 @@ from wagtail.admin.viewsets.chooser import ChooserViewSet
 from wagtail.admin.widgets import BaseChooser
 
 from quizzes.models import QUESTION_TYPES, Category, Question
+from quizzes.models.bank import drawable_q
 from quizzes.selectors import question_type_labels
 
 
@@ -102,7 +103,7 @@ class QuestionChooserViewSet(ChooserViewSet):
     def get_object_list(self):
         return (
             Question.objects.non_polymorphic()
-            .filter(status=Question.Status.PUBLISHED)
+            .filter(drawable_q())
             .select_related("category")
             .order_by("category__path", "pk")
         )
