@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect
 from django.urls import path, reverse
@@ -185,7 +186,7 @@ class DraftReviewView(PolicyCheckedMixin, WagtailAdminTemplateMixin, TemplateVie
 
     def post(self, request):
         if not has_any_permission(request.user, Question, {"change"}):
-            return self.handle_no_permission()
+            raise PermissionDenied
         raw = request.POST.getlist("accept") or request.POST.getlist("selected")
         ids = [int(value) for value in raw if value.isdigit()]
         count = accept_drafts(ids=ids, now=timezone.now())
