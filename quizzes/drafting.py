@@ -255,13 +255,23 @@ def _clause(sentence: str, start: int, end: int) -> tuple[str, int]:
     while index > 0 and right - cuts[index - 1] <= MAX_CLAUSE and right - left < 24:
         index -= 1
         left = cuts[index]
-    following = [c for c in cuts if c > right]
-    while following and sentence[left:right].rstrip("，,").endswith("的"):
-        right = min(following.pop(0) - 1, len(sentence))
+    right = _through_condition(sentence, left, right, [c - 1 for c in cuts if c > right + 1])
     clause = sentence[left:right].rstrip("，,：: ")
     numbering = LEADING_NUMBERING.match(clause)
     skip = numbering.end() if numbering and numbering.end() <= start - left else 0
     return clause[skip:], left + skip
+
+
+def _through_condition(sentence: str, left: int, right: int, ends: list[int]) -> int:
+    """A condition (…80%，且…的，) reads only with its consequence: when a part ending in 的
+    follows within reach, the clause goes on to the part after it."""
+    candidates = [right, *ends]
+    for i, end in enumerate(candidates[:-1]):
+        if end - left > MAX_CLAUSE:
+            break
+        if sentence[left:end].rstrip("，").endswith("的"):
+            return min(candidates[i + 1], len(sentence))
+    return right
 
 
 # Values near a number, in its written style ------------------------------------------------------
@@ -285,7 +295,7 @@ def near_values(quantity: Quantity) -> list[Fraction]:
     out = []
     for candidate in values:
         if candidate > 0 and candidate != value and candidate not in out:
-            if quantity.unit in PERCENT_UNITS and candidate > 100:
+            if quantity.unit in PERCENT_UNITS and candidate >= 100:
                 continue
             out.append(candidate)
     return out
@@ -336,16 +346,43 @@ class Draft:
     blanks: list[list[str]] = field(default_factory=list)
     options: list[str] = field(default_factory=list)
     correct: int | bool | None = None
+    note: str = ""  # why a reviewer should look twice
+
+
+AMBIGUOUS_NOTE = (
+    "文件中另有表述相同、数字不同的条款（如不同年份的目标），题目可能有歧义，请补充条件后再采纳。"
+)
+
+
+def template(finding: Finding) -> str:
+    """The clause with its number taken out: two findings with one template and two values
+    make each other's questions ambiguous."""
+    before, _, after = finding.marked
+    return f"{before}#{after}".replace("使", "")
+
+
+def ambiguous(findings: list[Finding]) -> set[int]:
+    """Indexes of the findings whose template another finding shares with another value."""
+    values: dict[str, set[str]] = {}
+    for finding in findings:
+        values.setdefault(template(finding), set()).add(finding.quantity.key)
+    return {i for i, f in enumerate(findings) if len(values[template(f)]) > 1}
 
 
 def make_drafts(
-    finding: Finding, *, citation: str, others: list[Quantity] = (), anchor: str = ""
+    finding: Finding,
+    *,
+    citation: str,
+    others: list[Quantity] = (),
+    anchor: str = "",
+    unclear: bool = False,
 ) -> list[Draft]:
     """A fill-in, a true/false with a changed number and a single choice for one finding.
 
     ``citation`` names the article (《办法》第五条); ``others`` are the document's other
     quantities, whose values of the same unit make the first distractors; ``anchor`` (the
-    article's id) keeps drafts of equal clauses in different articles apart."""
+    article's id) keeps drafts of equal clauses in different articles apart; ``unclear`` (see
+    ``ambiguous``) puts a note on the drafts."""
     q = finding.quantity
     before, number, after = finding.marked
     lead = f"根据{citation}，"
@@ -354,7 +391,8 @@ def make_drafts(
     base = f"{anchor}|{finding.clause}|{q.start}|{q.key}"
     wrong = near_values(q)
     common = {"explanation": explanation, "quote": quote, "fact": q.key}
-    changed = written(wrong[0], q)
+    common["note"] = AMBIGUOUS_NOTE if unclear else ""
+    changed = _changed(finding, wrong)
     choices = _choices(q, others, wrong)
     options = [written(value, q) + _shown_unit(q) for value in choices]
     return [
@@ -365,6 +403,18 @@ def make_drafts(
         Draft("single", f"{lead}{before}（　）{_after_unit(q, after)}。", key=_key(base, "single"),
               options=options, correct=choices.index(q.value), **common),
     ]  # fmt: skip
+
+
+def _changed(finding: Finding, wrong: list[Fraction]) -> str:
+    """The nearest wrong value that the clause does not already state elsewhere (达到70%、低于80%
+    must not become 达到80%、低于80%)."""
+    q = finding.quantity
+    rest = finding.clause[: q.start] + finding.clause[q.end :]
+    for value in wrong:
+        text = written(value, q)
+        if f"{text}{q.unit}" not in rest:
+            return text
+    return written(wrong[0], q)
 
 
 def _key(base: str, kind: str) -> str:

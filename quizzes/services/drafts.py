@@ -43,18 +43,21 @@ class Planned:
 def plan(page: RegulationPage, article: RegulationArticle | None = None) -> list[Planned]:
     """Every draft of the page (or of one of its articles), in article order."""
     articles = list(page.articles.all())
-    findings = {a.pk: drafting.find_clauses(a.body) for a in articles}
-    others = [f.quantity for found in findings.values() for f in found]
+    found = [(a, f) for a in articles for f in drafting.find_clauses(a.body)]
+    others = [f.quantity for _, f in found]
+    unclear = drafting.ambiguous([f for _, f in found])
     planned = []
-    for item in articles:
+    for index, (item, finding) in enumerate(found):
         if article is not None and item.pk != article.pk:
             continue
-        citation = f"《{page.title}》{item.display_label}"
-        for finding in findings[item.pk]:
-            drafts = drafting.make_drafts(
-                finding, citation=citation, others=others, anchor=str(item.pk)
-            )
-            planned += [Planned(item, draft) for draft in drafts]
+        drafts = drafting.make_drafts(
+            finding,
+            citation=f"《{page.title}》{item.display_label}",
+            others=others,
+            anchor=str(item.pk),
+            unclear=index in unclear,
+        )
+        planned += [Planned(item, draft) for draft in drafts]
     return planned
 
 
@@ -101,13 +104,13 @@ def _save(planned: Planned, *, category: Category, user, facts) -> bool:
     draft, article = planned.draft, planned.article
     twin = facts.get((article.pk, draft.fact))
     group = f"草拟·{article.pk}·{draft.fact}"[:GROUP_LENGTH]
-    note = ""
+    note = draft.note
     if twin is not None:
         if not twin.fact_group:
             Question.objects.filter(pk=twin.pk).update(fact_group=group)
             twin.fact_group = group
         group = twin.fact_group
-        note = f"题库已有考查同一事实的题目（编号 {twin.pk}：{twin.stem[:30]}），已归入其同题组。"
+        note += f"题库已有考查同一事实的题目（编号 {twin.pk}：{twin.stem[:30]}），已归入其同题组。"
     MAKERS[draft.kind].objects.create(
         stem=draft.stem,
         explanation=draft.explanation,

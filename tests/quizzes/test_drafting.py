@@ -176,3 +176,25 @@ def test_fact_keys_read_any_number_style():
     """五次 in a stem and 5次 in a clause are the same fact."""
     assert "5次" in drafting.fact_keys("每年讨论决定干部任免不得超过五次")
     assert "2/3" in drafting.fact_keys("到会常委须达到三分之二")
+
+
+def test_the_changed_number_is_not_one_the_clause_already_states():
+    """达到70%、低于80% never becomes 达到80%、低于80%."""
+    text = "满意率之和达到70%、低于80%的，限期整改。"
+    first = drafting.find_clauses(text)[0]
+    tf = drafting.make_drafts(first, citation="《意见》第二项")[1]
+    assert tf.kind == "truefalse" and "达到80%、低于80%" not in tf.stem
+
+
+def test_a_changed_percent_never_reaches_100():
+    """90%以上 is never changed into the impossible 100%以上."""
+    assert all(v < 100 for v in drafting.near_values(only("满意率达到90%以上。").quantity))
+
+
+def test_clauses_that_differ_only_by_their_number_are_flagged_ambiguous():
+    """Two targets worded alike (the years masked) make their drafts ambiguous, with a note."""
+    text = "至××年底，满意率达到80%以上。至××年底，使满意率达到90%以上。交接应在7个工作日内办结。"
+    findings = drafting.find_clauses(text)
+    assert drafting.ambiguous(findings) == {0, 1}
+    drafts = drafting.make_drafts(findings[0], citation="《意见》", unclear=True)
+    assert all(d.note == drafting.AMBIGUOUS_NOTE for d in drafts)
