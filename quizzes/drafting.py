@@ -210,7 +210,10 @@ def _style(number: str) -> str:
 def _is_ordinal(sentence: str, match: re.Match) -> bool:
     """第三次, 一是, numbers glued to other digits (12380) or to 周/年 as words (周年)."""
     before = sentence[max(0, match.start() - 1) : match.start()]
-    return before == "第" or before.isdigit()
+    session = match["unit"] == "次" and sentence.startswith(
+        ("会议", "全会", "全体会议"), match.end()
+    )
+    return before == "第" or before.isdigit() or session  # 二次会议: the second meeting
 
 
 def _qualifier(sentence: str, start: int, end: int) -> str:

@@ -59,6 +59,7 @@ def test_each_pattern_is_found_with_its_number_unit_and_threshold(
         "请一名同志负责联络。",  # 一名 without a threshold is no rule
         "举报电话为12380。",
         "再通过三年时间进行完善。",  # 通过 is not 过半
+        "在二次会议投票推荐中增加演讲环节。",  # the second meeting, not a count
     ],
 )
 def test_numbers_that_are_no_rule_are_left_out(text):
