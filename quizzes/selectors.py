@@ -109,6 +109,24 @@ def _rule(rule, regulation_ids: set[int]) -> drawing.Rule:
     )
 
 
+def pending_draft_counts(rules: list) -> list[int]:
+    """Per draw rule, the automatic drafts awaiting review that its filters match: what the
+    blueprint editor says it leaves out. One query, whatever the bank's size."""
+    if not rules:
+        return []
+    counts = (
+        Question.objects.non_polymorphic()
+        .pending_drafts()
+        .aggregate(
+            **{
+                f"rule{i}": Count("pk", filter=_rule_q(rule), distinct=True)
+                for i, rule in enumerate(rules)
+            }
+        )
+    )
+    return [counts[f"rule{i}"] for i in range(len(rules))]
+
+
 def paper_rows(attempt: Attempt) -> list[AttemptQuestion]:
     """The paper in order, each row's ``question`` its real type (one query per question type)."""
     rows = list(attempt.paper.all())
