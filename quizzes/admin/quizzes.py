@@ -33,7 +33,7 @@ from wagtail.admin.widgets.button import Button
 from common.admin import FormInlinePanel, PolicyCheckedMixin, ProtectedDeleteView, local
 from common.choosers import person_chooser_viewset
 from quizzes import drawing, outline
-from quizzes.admin.choosers import question_chooser_viewset
+from quizzes.admin.choosers import knowledge_point_chooser_viewset, question_chooser_viewset
 from quizzes.models import QUESTION_TYPES, Category, DrawRule, Question, Quiz, QuizQuestion
 from quizzes.permissions import can_see_statistics
 from quizzes.selectors import build_blueprint, pending_draft_counts
@@ -170,7 +170,7 @@ def paper_panels() -> list:
         FieldRowPanel([FieldPanel("category"), FieldPanel("question_type")]),
         FieldRowPanel(
             [
-                FieldPanel("knowledge_point"),
+                FieldPanel("knowledge_point", widget=knowledge_point_chooser_viewset.widget_class),
                 FieldPanel("min_difficulty"),
                 FieldPanel("max_difficulty"),
             ]

@@ -141,3 +141,27 @@ def test_the_outline_and_warnings_are_pure():
     assert paper.seconds_per_question == 20 and outline.paper_warnings(paper)
     view = outline.RuleView("甲", 3, Decimal(2), available=3, regulation=0, drafts=0)
     assert len(outline.rule_warnings(0, view)) == 1
+
+
+def test_the_knowledge_point_of_a_rule_is_a_searchable_chooser(admin_client):
+    """The quiz form sends no list of every tag; the chooser finds one by a substring."""
+    from quizzes.models import KnowledgePoint
+
+    KnowledgePoint.named(["离任检查", "一报告两评议", "责任追究"])
+    form_page = admin_client.get(reverse("admin_quizzes:add")).content.decode()
+    assert "一报告两评议" not in form_page
+    assert reverse("knowledge_point_chooser:choose") in form_page
+    url = reverse("knowledge_point_chooser:choose_results")
+    html = admin_client.get(url, {"q": "评议"}).content.decode()
+    assert "一报告两评议" in html and "离任检查" not in html
+
+
+def test_a_pending_draft_cannot_be_chosen_as_a_fixed_question(admin_client, regulation_category):
+    """The question chooser of the blueprint leaves out drafts awaiting review."""
+    factories.single(
+        regulation_category, stem="自动草拟的题目", origin=Question.Origin.AUTO_DRAFT
+    )  # even if someone forced it to 已发布
+    html = admin_client.get(
+        reverse("quiz_question_chooser:choose_results"), {"q": "自动草拟"}
+    ).content.decode()
+    assert "自动草拟的题目" not in html
