@@ -352,6 +352,7 @@ class Draft:
     note: str = ""  # why a reviewer should look twice
 
 
+NESTED = str.maketrans("“”", "‘’")  # quotes inside the quoted sentence
 AMBIGUOUS_NOTE = (
     "文件中另有表述相同、数字不同的条款（如不同年份的目标），题目可能有歧义，请补充条件后再采纳。"
 )
@@ -389,8 +390,8 @@ def make_drafts(
     q = finding.quantity
     before, number, after = finding.marked
     lead = f"根据{citation}，"
-    explanation = f"{citation}规定：“{finding.sentence}。”"
-    quote = finding.clause[:120]
+    explanation = f"{citation}规定：“{finding.sentence.translate(NESTED)}。”"
+    quote = finding.clause.translate(NESTED)[:120]
     base = f"{anchor}|{finding.clause}|{q.start}|{q.key}"
     wrong = near_values(q)
     common = {"explanation": explanation, "quote": quote, "fact": q.key}

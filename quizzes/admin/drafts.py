@@ -125,7 +125,7 @@ def answers_by_type(ids: list[int]) -> dict[int, tuple[str, str]]:
     """(type label, answer as text) of each draft: one query per type, whatever the page size."""
     answers: dict[int, tuple[str, str]] = {}
     for pk, blanks in FillBlankQuestion.objects.filter(pk__in=ids).values_list("pk", "blanks"):
-        answers[pk] = ("填空题", "；".join("|".join(answer) for answer in blanks))
+        answers[pk] = ("填空题", "；".join(blank_text(answer) for answer in blanks))
     rows = TrueFalseQuestion.objects.filter(pk__in=ids).values_list("pk", "correct")
     for pk, correct in rows:
         answers[pk] = ("判断题", "正确" if correct else "错误")
@@ -134,6 +134,12 @@ def answers_by_type(ids: list[int]) -> dict[int, tuple[str, str]]:
         shown = "　".join(f"{OPTION_LETTERS[i]}. {o}" for i, o in enumerate(options))
         answers[pk] = ("单选题", f"{shown}（答案 {OPTION_LETTERS[correct]}）")
     return answers
+
+
+def blank_text(answers: list[str]) -> str:
+    """80（也接受：八十） for a blank that accepts several answers."""
+    first, *others = answers or [""]
+    return f"{first}（也接受：{'、'.join(others)}）" if others else first
 
 
 def draft_rows(questions: list[Question]) -> list[DraftRow]:

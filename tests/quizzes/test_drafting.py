@@ -199,3 +199,10 @@ def test_clauses_that_differ_only_by_their_number_are_flagged_ambiguous():
     assert drafting.ambiguous(findings) == {0, 1}
     drafts = drafting.make_drafts(findings[0], citation="《意见》", unclear=True)
     assert all(d.note == drafting.AMBIGUOUS_NOTE for d in drafts)
+
+
+def test_quotes_inside_the_quoted_sentence_become_single_quotes():
+    """The explanation quotes the sentence in “”, its own quotes turn to ‘’ (in the clause too,
+    so the review list still finds the clause in the explanation to highlight it)."""
+    draft = drafts_of("“两年两提高”，即满意率达到80%以上。")["fill"]
+    assert "规定：“‘两年两提高’" in draft.explanation and draft.quote in draft.explanation

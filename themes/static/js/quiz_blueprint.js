@@ -20,14 +20,14 @@ document.addEventListener("DOMContentLoaded", function () {
   function outlineTable(data) {
     const o = data.outline;
     const rows = [];
-    if (o.fixed_questions) rows.push(["固定题目", `${o.fixed_questions} 道`, `${o.fixed_points} 分`]);
+    if (o.fixed_questions) rows.push(["固定题目", `${o.fixed_questions} 道`, "", `${o.fixed_points} 分`]);
     data.rules.forEach((rule, index) => {
       const mark = rule.short ? ` <span class="error-message">（还差 ${rule.short} 道）</span>` : "";
       rows.push([`第${index + 1}条规则：${escapeHtml(rule.label.split(/[:：]/)[0])}`,
-        `${rule.count} 道 × ${rule.points} 分${mark}`, `${rule.subtotal} 分`]);
+        `${rule.count} 道 × ${rule.points} 分${mark}`, `可抽 ${rule.available} 道`, `${rule.subtotal} 分`]);
     });
-    const body = rows.map((r) => `<tr><th scope="row">${r[0]}</th><td>${r[1]}</td><td>${r[2]}</td></tr>`).join("");
-    const foot = `<tr><th scope="row">每份试卷</th><td>${o.questions} 道</td><td>${o.total_points} 分</td></tr>`;
+    const body = rows.map((r) => `<tr><th scope="row">${r[0]}</th><td>${r[1]}</td><td class="blueprint-outline__pool">${r[2]}</td><td>${r[3]}</td></tr>`).join("");
+    const foot = `<tr><th scope="row">每份试卷</th><td>${o.questions} 道</td><td class="blueprint-outline__pool"></td><td>${o.total_points} 分</td></tr>`;
     return `<table class="blueprint-outline"><caption>试卷预览</caption><tbody>${body}</tbody><tfoot>${foot}</tfoot></table>`;
   }
 
@@ -41,7 +41,7 @@ document.addEventListener("DOMContentLoaded", function () {
 
   function messages(list, className) {
     if (!list.length) return "";
-    return `<ul class="blueprint-messages ${className}">${list.map((m) => `<li>${escapeHtml(m)}</li>`).join("")}</ul>`;
+    return `<ul class="blueprint-messages">${list.map((m) => `<li class="${className}">${escapeHtml(m)}</li>`).join("")}</ul>`;
   }
 
   function ruleNote(box, rule, count) {
