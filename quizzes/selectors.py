@@ -26,7 +26,7 @@ from quizzes.models import (
     Quiz,
     WrongAnswer,
 )
-from quizzes.models.bank import regulation_category_paths
+from quizzes.models.bank import drawable_q, regulation_category_paths
 
 
 def _rule_q(rule) -> Q:
@@ -88,7 +88,7 @@ def build_blueprint(
 def _regulation_ids(paths, fixed_ids, rules) -> set[int]:
     scope = Q(pk__in=fixed_ids)
     for rule in rules:
-        scope |= _rule_q(rule) & Q(status=Question.Status.PUBLISHED)
+        scope |= _rule_q(rule) & drawable_q()
     base = Question.objects.non_polymorphic().filter(scope)
     return set(base.filter(Question.objects.regulation_q(paths)).values_list("pk", flat=True))
 
@@ -96,7 +96,7 @@ def _regulation_ids(paths, fixed_ids, rules) -> set[int]:
 def _rule(rule, regulation_ids: set[int]) -> drawing.Rule:
     pool = (
         Question.objects.non_polymorphic()
-        .filter(_rule_q(rule), status=Question.Status.PUBLISHED)
+        .filter(_rule_q(rule), drawable_q())
         .order_by("pk")
         .values_list("pk", "fact_group")
         .distinct()
@@ -107,6 +107,24 @@ def _rule(rule, regulation_ids: set[int]) -> drawing.Rule:
         points=rule.points,
         pool=tuple(drawing.Candidate(pk, pk in regulation_ids, group) for pk, group in pool),
     )
+
+
+def pending_draft_counts(rules: list) -> list[int]:
+    """Per draw rule, the automatic drafts awaiting review that its filters match: what the
+    blueprint editor says it leaves out. One query, whatever the bank's size."""
+    if not rules:
+        return []
+    counts = (
+        Question.objects.non_polymorphic()
+        .pending_drafts()
+        .aggregate(
+            **{
+                f"rule{i}": Count("pk", filter=_rule_q(rule), distinct=True)
+                for i, rule in enumerate(rules)
+            }
+        )
+    )
+    return [counts[f"rule{i}"] for i in range(len(rules))]
 
 
 def paper_rows(attempt: Attempt) -> list[AttemptQuestion]:

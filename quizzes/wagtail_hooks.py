@@ -5,7 +5,7 @@ from wagtail.admin.viewsets.base import ViewSetGroup
 
 from quizzes import permissions
 from quizzes.admin.bank import QuestionBankGroup
-from quizzes.admin.choosers import question_chooser_viewset
+from quizzes.admin.choosers import knowledge_point_chooser_viewset, question_chooser_viewset
 from quizzes.admin.dashboard import ToDoPanel
 from quizzes.admin.incidents import IncidentViewSet
 from quizzes.admin.marking import MarkingViewSet
@@ -30,6 +30,7 @@ def register_admin():
         QuestionBankGroup(),
         QuizAdminGroup(),
         question_chooser_viewset,
+        knowledge_point_chooser_viewset,
         QuestionVersionViewSet(),
     ]
 

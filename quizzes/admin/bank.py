@@ -29,6 +29,7 @@ from common.excel import xlsx_response
 from content.admin.choosers import article_chooser_viewset
 from quizzes.admin.bank_forms import FORMS
 from quizzes.admin.bank_import import URL_PREFIX, QuestionImportViewSet
+from quizzes.admin.drafts import DraftViewSet
 from quizzes.admin.versions import QuestionEditView, VersionPanel
 from quizzes.excel import export_questions
 from quizzes.models import QUESTION_TYPES, Category, KnowledgePoint, Question
@@ -275,6 +276,12 @@ class QuestionBankIndexView(QuestionIndexView):
                 reverse("question_import:template"),
             )
             buttons += [
+                Button(
+                    "从法规草拟题目",
+                    url=reverse("question_drafts:new"),
+                    icon_name="edit",
+                    priority=40,
+                ),
                 Button("从 Excel 导入", url=import_url, icon_name="upload", priority=10),
                 Button("下载导入模板", url=template_url, icon_name="doc-empty", priority=20),
             ]
@@ -453,4 +460,5 @@ class QuestionBankGroup(ViewSetGroup):
         CategoryViewSet(),
         KnowledgePointViewSet(),
         QuestionImportViewSet(),
+        DraftViewSet(),
     )

@@ -131,6 +131,12 @@ class QuestionForm(WagtailAdminModelForm):
                 if value != Question.Status.ARCHIVED
             ]
 
+    def save(self, commit=True):
+        # A person who saves an automatic draft has reviewed it: it may be drawn once published.
+        if self.instance.origin == Question.Origin.AUTO_DRAFT:
+            self.instance.origin = Question.Origin.AUTO_ACCEPTED
+        return super().save(commit=commit)
+
     def _save_m2m(self):
         # The names are turned into knowledge points only once the question is saved.
         names = self.cleaned_data.pop("knowledge_points", None)

@@ -3,7 +3,7 @@ modal, so the bank is never sent to the browser whole."""
 
 from django import forms
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils.text import Truncator
 from wagtail.admin.forms.choosers import BaseFilterForm
 from wagtail.admin.ui.tables import Column
@@ -11,7 +11,8 @@ from wagtail.admin.views.generic.chooser import ChooseResultsView, ChooseView, C
 from wagtail.admin.viewsets.chooser import ChooserViewSet
 from wagtail.admin.widgets import BaseChooser
 
-from quizzes.models import QUESTION_TYPES, Category, Question
+from quizzes.models import QUESTION_TYPES, Category, KnowledgePoint, Question
+from quizzes.models.bank import drawable_q
 from quizzes.selectors import question_type_labels
 
 
@@ -102,7 +103,7 @@ class QuestionChooserViewSet(ChooserViewSet):
     def get_object_list(self):
         return (
             Question.objects.non_polymorphic()
-            .filter(status=Question.Status.PUBLISHED)
+            .filter(drawable_q())
             .select_related("category")
             .order_by("category__path", "pk")
         )
@@ -110,4 +111,59 @@ class QuestionChooserViewSet(ChooserViewSet):
 
 question_chooser_viewset = QuestionChooserViewSet(
     "quiz_question_chooser", url_prefix="quiz-question-chooser"
+)
+
+
+# Knowledge points -----------------------------------------------------------------------------
+
+
+class KnowledgePointFilterForm(BaseFilterForm):
+    """Substring search of the name: works for Chinese on every database."""
+
+    q = forms.CharField(label="搜索知识点", required=False)
+
+    def filter(self, objects):
+        query = self.cleaned_data.get("q", "").strip()
+        if query:
+            objects = objects.filter(name__icontains=query)
+            self.is_searching, self.search_query = True, query
+        return objects
+
+
+class KnowledgePointChooseMixin:
+    filter_form_class = KnowledgePointFilterForm
+    per_page = 30
+
+    @property
+    def columns(self):
+        title = self.title_column
+        title.label = "知识点"
+        return [title, Column("question_count", label="题目数")]
+
+
+class KnowledgePointChooseView(KnowledgePointChooseMixin, ChooseView):
+    pass
+
+
+class KnowledgePointChooseResultsView(KnowledgePointChooseMixin, ChooseResultsView):
+    pass
+
+
+class KnowledgePointChooserViewSet(ChooserViewSet):
+    """The knowledge point of a draw rule, searched in a modal instead of a list of every tag."""
+
+    model = KnowledgePoint
+    icon = "tag"
+    choose_one_text = "选择知识点"
+    choose_another_text = "改选其他知识点"
+    edit_item_text = "编辑知识点"
+    choose_view_class = KnowledgePointChooseView
+    choose_results_view_class = KnowledgePointChooseResultsView
+
+    def get_object_list(self):
+        return KnowledgePoint.objects.annotate(question_count=Count("questions")).order_by("name")
+
+
+knowledge_point_chooser_viewset = KnowledgePointChooserViewSet(
+    "knowledge_point_chooser", url_prefix="knowledge-point-chooser"
 )

@@ -32,11 +32,11 @@ from wagtail.admin.widgets.button import Button
 
 from common.admin import FormInlinePanel, PolicyCheckedMixin, ProtectedDeleteView, local
 from common.choosers import person_chooser_viewset
-from quizzes import drawing
-from quizzes.admin.choosers import question_chooser_viewset
+from quizzes import drawing, outline
+from quizzes.admin.choosers import knowledge_point_chooser_viewset, question_chooser_viewset
 from quizzes.models import QUESTION_TYPES, Category, DrawRule, Question, Quiz, QuizQuestion
 from quizzes.permissions import can_see_statistics
-from quizzes.selectors import build_blueprint
+from quizzes.selectors import build_blueprint, pending_draft_counts
 
 # Forms ---------------------------------------------------------------------------------------------
 
@@ -89,6 +89,7 @@ class QuizForm(WagtailAdminModelForm):
 
     class Media:
         js = ["js/quiz_blueprint.js"]
+        css = {"all": ["css/quiz_admin.css"]}
 
     def clean(self):
         cleaned_data = super().clean()
@@ -169,7 +170,7 @@ def paper_panels() -> list:
         FieldRowPanel([FieldPanel("category"), FieldPanel("question_type")]),
         FieldRowPanel(
             [
-                FieldPanel("knowledge_point"),
+                FieldPanel("knowledge_point", widget=knowledge_point_chooser_viewset.widget_class),
                 FieldPanel("min_difficulty"),
                 FieldPanel("max_difficulty"),
             ]
@@ -333,17 +334,77 @@ class BlueprintPreviewView(PolicyCheckedMixin, View):
         rules = preview_rules(request.POST)
         blueprint = build_blueprint(fixed=fixed, rules=rules, min_share=percent / 100)
         result = drawing.guarantee(blueprint)
+        views = rule_views(rules, blueprint, result)
+        paper = outline.outline(
+            blueprint,
+            pass_percent=_decimal(request.POST.get("pass_percent")),
+            minutes=timed_minutes(request.POST),
+        )
         return JsonResponse(
             {
-                "rules": [{"available": a, "regulation": r} for a, r in result.available],
+                "rules": [rule_json(index, view) for index, view in enumerate(views)],
                 "counts": [rule.count for rule in rules],
-                "total_points": format(blueprint.total_points.normalize(), "f"),
+                "total_points": outline.number(blueprint.total_points),
                 "guaranteed": f"{result.guaranteed_share * 100:.1f}",
                 "best": f"{result.best_share * 100:.1f}",
                 "required": f"{percent:.1f}",
                 "problems": list(result.problems),
+                "outline": outline_json(paper),
+                "warnings": outline.paper_warnings(paper),
             }
         )
+
+
+def timed_minutes(data) -> int | None:
+    """The time limit as the paper will have it (practice is never timed)."""
+    if data.get("mode") == Quiz.Mode.PRACTICE:
+        return None
+    minutes = _int(data.get("time_limit_minutes"))
+    return minutes if minutes and minutes > 0 else None
+
+
+def rule_views(rules: list[DrawRule], blueprint, result) -> list[outline.RuleView]:
+    drafts = pending_draft_counts(rules)
+    return [
+        outline.RuleView(
+            label=drawn.label,
+            count=rule.count,
+            points=rule.points,
+            available=available,
+            regulation=regulation,
+            drafts=waiting,
+            min_difficulty=rule.min_difficulty,
+            max_difficulty=rule.max_difficulty,
+        )  # fmt: skip
+        for rule, drawn, (available, regulation), waiting in zip(
+            rules, blueprint.rules, result.available, drafts, strict=True
+        )
+    ]
+
+
+def rule_json(index: int, view: outline.RuleView) -> dict:
+    return {
+        "available": view.available,
+        "regulation": view.regulation,
+        "drafts": view.drafts,
+        "label": view.label,
+        "count": view.count,
+        "points": outline.number(view.points),
+        "subtotal": outline.number(view.subtotal),
+        "short": view.short,
+        "warnings": outline.rule_warnings(index, view),
+    }
+
+
+def outline_json(paper: outline.Outline) -> dict:
+    return {
+        "questions": paper.questions,
+        "fixed_questions": paper.fixed_questions,
+        "fixed_points": outline.number(paper.fixed_points),
+        "total_points": outline.number(paper.total_points),
+        "pass_points": outline.number(paper.pass_points),
+        "seconds_per_question": paper.seconds_per_question,
+    }
 
 
 class QuizViewSet(ModelViewSet):

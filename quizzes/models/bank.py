@@ -112,9 +112,19 @@ def regulation_category_paths() -> list[str]:
     return list(Category.objects.filter(is_regulation=True).values_list("path", flat=True))
 
 
+def drawable_q() -> Q:
+    """Questions a paper or a practice may show: published, and not an automatic draft that no
+    person has edited or accepted yet."""
+    return Q(status=Question.Status.PUBLISHED) & ~Q(origin=Question.Origin.AUTO_DRAFT)
+
+
 class QuestionQuerySet(PolymorphicQuerySet):
     def published(self):
-        return self.filter(status=Question.Status.PUBLISHED)
+        return self.filter(drawable_q())
+
+    def pending_drafts(self):
+        """Automatic drafts waiting for a person to edit or accept them."""
+        return self.filter(origin=Question.Origin.AUTO_DRAFT, status=Question.Status.DRAFT)
 
     def current(self):
         """The bank as the administrator keeps it: without the versions kept for old papers."""
@@ -147,6 +157,11 @@ class Question(index.Indexed, PolymorphicModel):
         PUBLISHED = "published", "已发布"
         NEEDS_REVIEW = "needs_review", "待复核"
         ARCHIVED = "archived", "历史版本"
+
+    class Origin(models.TextChoices):
+        MANUAL = "", "人工编写"
+        AUTO_DRAFT = "auto_draft", "自动草拟（待审）"
+        AUTO_ACCEPTED = "auto_accepted", "自动草拟（已审）"
 
     EDITABLE_STATUSES = (Status.DRAFT, Status.PUBLISHED, Status.NEEDS_REVIEW)
     CONTENT_FIELDS = (
@@ -200,6 +215,14 @@ class Question(index.Indexed, PolymorphicModel):
         db_index=True,
         help_text="考查同一知识点、或会泄露彼此答案的题目填写相同的组名；同一份试卷不会出现同组的两道题。",
     )
+    origin = models.CharField(
+        "来源", max_length=15, choices=Origin.choices, default=Origin.MANUAL, blank=True,
+        db_index=True, help_text="自动草拟的题目在有人修改或采纳之前不会被抽到。",
+    )  # fmt: skip
+    draft_key = models.CharField(
+        "草拟标识", max_length=40, blank=True, db_index=True, editable=False,
+        help_text="由条文和数字算出；再次草拟时据此跳过已有的草稿。",
+    )  # fmt: skip
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
     created_by = models.ForeignKey(

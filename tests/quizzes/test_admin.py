@@ -217,7 +217,8 @@ def submenu_labels(user) -> list[str]:
 
 
 def test_menu_groups_the_question_bank():
-    """The 题库 menu holds the lists, the five types, categories, knowledge points and import."""
+    """The 题库 menu holds the lists, the five types, categories, knowledge points, import and
+    automatic drafts."""
     user = UserFactory(is_superuser=True)
     assert submenu_labels(user) == [
         "全部题目",
@@ -230,6 +231,7 @@ def test_menu_groups_the_question_bank():
         "题目分类",
         "知识点",
         "Excel 导入",
+        "自动草拟",
     ]
 
 
