@@ -36,6 +36,7 @@ REPORT = (L, 403, 403, 200, 403, 200)  # unit reports: the administrator sees th
 EDITORS = (A, A, A, A, 200, 200)  # public regulation text or a tag list, for every admin user
 
 GET = {
+    "audit_log_export": EDITORS,
     "article_chooser:choose": EDITORS,
     "article_chooser:choose_results": EDITORS,
     "article_chooser:chosen": EDITORS,
