@@ -66,6 +66,11 @@ LABELS = {
     "category": "分类",
     "difficulty": "难度",
     "source_article": "出处条文",
+    "until": "恢复作答至",
+    "at": "时间",
+    "passed_before": "原合格",
+    "passed_after": "现合格",
+    "reference_answer": "参考答案",
 }
 EXPORT_LIMIT = 50_000
 

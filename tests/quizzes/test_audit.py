@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from wagtail.log_actions import log
 from wagtail.models import ModelLogEntry
 from wagtail.test.utils.form_data import inline_formset
 
@@ -150,3 +151,29 @@ def test_personal_settings_changes_are_logged_with_before_and_after(
     assert change["before"]["minutes"] == 15 and change["after"]["minutes"] == 30
     history = admin_client.get(reverse("wagtailadmin_reports:site_history")).content.decode()
     assert "修改个人设置" in history and "延长时间（分钟） 30" in history
+
+
+def test_an_extra_attempt_records_the_count_before_and_after(regulation_category):
+    """增加作答次数: the reason and the person's extra attempts before and after."""
+    quiz, learner, admin = factories.quiz(), UserFactory(), UserFactory(username="granter")
+    for _ in range(2):
+        services.grant_attempt(quiz=quiz, user=learner, reason="补考", by=admin, now=timezone.now())
+    entry = ModelLogEntry.objects.filter(action=services.EXTRA_ATTEMPT_ACTION).latest("pk")
+    assert entry.user == admin
+    assert entry.data == {
+        "reason": "补考", "before": {"extra_attempts": 1}, "after": {"extra_attempts": 2},
+    }  # fmt: skip
+
+
+def test_a_regrade_entry_reads_as_chinese(regulation_category):
+    """重新评分's record (one entry for every attempt re-graded) reads as words, not JSON."""
+    question = factories.single(regulation_category, 5)
+    data = {
+        "version": 1, "at": "2026-03-20T10:00:00+08:00",
+        "attempts": [{"attempt": 7, "user": "zhang", "before": "0", "after": "2",
+                      "passed_before": False, "passed_after": True}],
+    }  # fmt: skip
+    log(instance=question, action=services.REGRADE_ACTION, data=data)
+    message = str(ModelLogEntry.objects.get(action=services.REGRADE_ACTION).message)
+    assert "版本：1" in message
+    assert "作答 7，人员 zhang，修改前 0，修改后 2，原合格 否，现合格 是" in message
