@@ -21,57 +21,58 @@ from wagtail.models import ModelLogEntry
 
 from common.excel import header_row, safe_row, workbook_bytes, xlsx_response
 
+# Keys in reading order (PostgreSQL does not keep a JSON object's order), with their labels.
 LABELS = {
-    "file": "文件",
-    "rows": "行数",
-    "added": "新增",
-    "removed": "移除",
-    "updated": "更新",
-    "people": "人员",
-    "units": "单位",
-    "questions": "题目",
-    "reason": "原因",
-    "score": "得分",
-    "comment": "评语",
+    "user": "人员",
     "learner": "学员",
+    "username": "用户名",
     "attempt": "作答",
     "question": "题目",
     "version": "版本",
+    "kept_version": "保留的历史版本",
+    "at": "时间",
     "number": "证书编号",
-    "status": "状态",
-    "hours": "学时",
+    "file": "文件",
+    "rows": "行数",
+    "units": "单位",
+    "people": "人员",
+    "questions": "题目",
+    "source": "方式",
+    "added": "新增",
+    "updated": "更新",
+    "removed": "移除",
+    "reinstated": "恢复",
+    "withdrawn": "退出",
     "attended_on": "出席日期",
+    "hours": "学时",
+    "score": "得分",
+    "comment": "评语",
+    "status": "状态",
+    "count": "人数",
     "minutes": "延长时间（分钟）",
     "closes_at": "个人关闭时间",
     "extra_attempts": "增加作答次数",
+    "until": "恢复作答至",
     "stem": "题干",
-    "user": "人员",
-    "username": "用户名",
-    "attempts": "作答",
-    "passed": "合格",
-    "count": "人数",
-    "reinstated": "恢复",
-    "withdrawn": "退出",
-    "source": "方式",
-    "kept_version": "保留的历史版本",
-    "changes": "变更",
-    "before": "修改前",
-    "after": "修改后",
     "options": "选项",
     "correct": "答案",
-    "explanation": "解析",
     "blanks": "填空答案",
     "rubric": "评分要点",
+    "reference_answer": "参考答案",
+    "explanation": "解析",
     "points": "分值",
     "category": "分类",
     "difficulty": "难度",
     "source_article": "出处条文",
-    "until": "恢复作答至",
-    "at": "时间",
+    "reason": "原因",
+    "attempts": "作答",
+    "changes": "变更",
+    "before": "修改前",
+    "after": "修改后",
     "passed_before": "原合格",
     "passed_after": "现合格",
-    "reference_answer": "参考答案",
 }
+ORDER = {key: position for position, key in enumerate(LABELS)}
 EXPORT_LIMIT = 50_000
 
 
@@ -104,17 +105,22 @@ def text(value: Any) -> str:
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, dict):
-        return "，".join(f"{LABELS.get(k, k)} {text(v)}" for k, v in value.items())
+        return "，".join(f"{LABELS.get(k, k)} {text(v)}" for k, v in ordered(value))
     if isinstance(value, list | tuple):
         return "、".join(text(item) for item in value) or "无"
     return str(value)
+
+
+def ordered(data: dict) -> list[tuple[str, Any]]:
+    """The items in reading order: known keys as ``LABELS`` lists them, then the others."""
+    return sorted(data.items(), key=lambda item: (ORDER.get(item[0], len(ORDER)), item[0]))
 
 
 def describe(data: dict) -> str:
     """The entry's data as one Chinese sentence: facts, then 修改前 / 修改后."""
     facts = [
         f"{LABELS.get(key, key)}：{text(value)}"
-        for key, value in data.items()
+        for key, value in ordered(data)
         if key not in ("before", "after")
     ]
     if "before" in data:

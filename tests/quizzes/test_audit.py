@@ -175,5 +175,7 @@ def test_a_regrade_entry_reads_as_chinese(regulation_category):
     }  # fmt: skip
     log(instance=question, action=services.REGRADE_ACTION, data=data)
     message = str(ModelLogEntry.objects.get(action=services.REGRADE_ACTION).message)
-    assert "版本：1" in message
-    assert "作答 7，人员 zhang，修改前 0，修改后 2，原合格 否，现合格 是" in message
+    assert message == (
+        "版本：1；时间：2026-03-20T10:00:00+08:00；"
+        "作答：人员 zhang，作答 7，修改前 0，修改后 2，原合格 否，现合格 是"
+    )
