@@ -124,14 +124,17 @@ def test_an_attendance_import_is_one_entry_with_file_and_rows(
     assert not entries(ATTENDANCE_ACTION)
 
 
-def test_adding_people_to_a_programme_logs_their_names(home_unit):
-    """报名变更: the people added by hand, by name, in one entry."""
+def test_adding_people_to_a_programme_logs_their_names(home_unit, admin_client):
+    """报名变更: the people added by hand, by name, in one entry, on the programme's 历史."""
     prog = factories.programme(units=[home_unit])
     people = [UserFactory(username=f"add{n}", first_name=f"新人{n}") for n in range(2)]
     services.enrol_users(programme=prog, user_ids=[p.pk for p in people], now=factories.NOW)
     entry = the_entry(ENROL_ACTION)
     assert entry.object_id == str(prog.pk)
     assert entry.data == {"source": "手工添加", "added": ["新人0(add0)", "新人1(add1)"]}
+    history = admin_client.get(reverse("admin_programmes:history", args=[prog.pk]))
+    assert "报名变更" in history.content.decode()
+    assert "新增：新人0(add0)、新人1(add1)" in history.content.decode()
 
 
 def test_moving_a_learner_out_of_the_audience_logs_the_withdrawal(home_unit):
