@@ -1,7 +1,17 @@
-"""A people chooser for admin forms: active users searched in a modal, never one long list."""
+"""A people chooser for admin forms: active users searched in a modal, never one long list.
+
+Choosers are scoped like the pages that use them: ``ScopedChooserViewSet`` refuses every view
+of a chooser (the modal, its results, the chosen object) to anybody no rule allows. Apps add
+the rules at start-up with ``allow_chooser`` (the people chooser is used by the unit
+administrators of training and the personal settings of quizzes), so common imports no app.
+"""
+
+from collections import defaultdict
+from collections.abc import Callable
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from wagtail.admin.forms.choosers import BaseFilterForm
 from wagtail.admin.views.generic.chooser import ChooseResultsView, ChooseView, ChosenView
@@ -9,6 +19,43 @@ from wagtail.admin.viewsets.chooser import ChooserViewSet
 from wagtail.admin.widgets import BaseChooser
 
 from common.admin import person
+
+ChooserRule = Callable[[object], bool]
+_RULES: dict[str, list[ChooserRule]] = defaultdict(list)
+
+
+def allow_chooser(name: str, rule: ChooserRule) -> None:
+    """Lets the users for whom ``rule(user)`` holds open the chooser ``name``."""
+    if rule not in _RULES[name]:
+        _RULES[name].append(rule)
+
+
+def may_choose(name: str, user) -> bool:
+    """Superusers, and active users one of the chooser's rules allows."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return user.is_superuser or any(rule(user) for rule in _RULES[name])
+
+
+class ChooserAccessMixin:
+    """Refuses a chooser view (Wagtail shows its refusal) to users ``may_choose`` does not let in."""
+
+    chooser_name = ""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not may_choose(self.chooser_name, request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+class ScopedChooserViewSet(ChooserViewSet):
+    """A chooser viewset each of whose views checks ``may_choose`` for the viewset's name."""
+
+    def construct_view(self, view_class, **kwargs):
+        guarded = type(
+            view_class.__name__, (ChooserAccessMixin, view_class), {"chooser_name": self.name}
+        )
+        return super().construct_view(guarded, **kwargs)
 
 
 class UserFilterForm(BaseFilterForm):
@@ -56,7 +103,7 @@ class PersonChosenView(ChosenView):
         return person(instance)
 
 
-class PersonChooserViewSet(ChooserViewSet):
+class PersonChooserViewSet(ScopedChooserViewSet):
     model = get_user_model()
     icon = "user"
     choose_one_text = "选择人员"

@@ -7,7 +7,8 @@ Admin areas (model permissions; superusers hold them all):
 * attendance: ``add`` or ``change`` on ``AttendanceRecord`` (viewing: also ``view``);
 * certificates: ``view`` or ``change`` on ``Certificate``, revoking ``change``;
 * units and unit administrators: platform administrators, and anybody granted the model
-  permissions (``PlatformAdminPolicy``);
+  permissions (``PlatformAdminPolicy``); the people chooser of the unit administrator form
+  needs ``add`` or ``change`` on ``UnitAdministrator``;
 * the people import (it creates accounts and their passwords): platform administrators only,
   whatever model permissions anybody else holds (``PlatformAdminOnlyPolicy`` on
   ``LearnerProfile``).
@@ -30,6 +31,7 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from common.admin import has_any_permission
+from common.choosers import allow_chooser
 from learning.models import (
     AttendanceRecord,
     Certificate,
@@ -165,6 +167,11 @@ def register_policies() -> None:
     for model in (Unit, UnitAdministrator):
         register_permission_policy(model, PlatformAdminPolicy(model))
     register_permission_policy(LearnerProfile, PlatformAdminOnlyPolicy(LearnerProfile))
+    allow_chooser("person_chooser", can_appoint_unit_admins)
+
+
+def can_appoint_unit_admins(user) -> bool:
+    return has_any_permission(user, UnitAdministrator, {"add", "change"})
 
 
 def can_see_enrolments(user) -> bool:

@@ -3,6 +3,7 @@
 from wagtail import hooks
 from wagtail.admin.viewsets.base import ViewSetGroup
 
+from common.audit import register_audit_actions
 from learning import permissions
 from learning.admin.certificates import CertificateViewSet
 from learning.admin.incidents import UnitIncidentViewSet
@@ -10,6 +11,7 @@ from learning.admin.people_import import PeopleImportViewSet
 from learning.admin.programmes import ProgrammeViewSet
 from learning.admin.quiz_audiences import QuizAudienceViewSet
 from learning.admin.units import UnitAdministratorViewSet, UnitViewSet
+from learning.services.base import AUDIT_ACTIONS
 
 
 class UnitsAndPeopleGroup(ViewSetGroup):
@@ -45,4 +47,4 @@ def register_training_permissions():
 
 @hooks.register("register_log_actions")
 def register_log_actions(actions):
-    actions.register_action("learning.reset_password", "重置初始密码", "单位管理员重置了初始密码")
+    register_audit_actions(actions, AUDIT_ACTIONS)

@@ -7,4 +7,6 @@ class QuizzesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from quizzes import receivers, signals  # noqa: F401
+        from quizzes import permissions, receivers, signals  # noqa: F401
+
+        permissions.register_choosers()

@@ -3,6 +3,7 @@
 from wagtail import hooks
 from wagtail.admin.viewsets.base import ViewSetGroup
 
+from common.audit import register_audit_actions
 from quizzes import permissions
 from quizzes.admin.bank import QuestionBankGroup
 from quizzes.admin.choosers import knowledge_point_chooser_viewset, question_chooser_viewset
@@ -14,6 +15,12 @@ from quizzes.admin.statistics import StatisticsViewSet
 from quizzes.admin.versions import QuestionEditAction, QuestionVersionViewSet
 from quizzes.models import Question
 from quizzes.services import EXTRA_ATTEMPT_ACTION, REGRADE_ACTION, REOPEN_ACTION
+from quizzes.services.base import (
+    MARK_ACTION,
+    PERSONAL_SETTINGS_ACTION,
+    QUESTION_EDIT_ACTION,
+    QUESTION_IMPORT_ACTION,
+)
 
 
 class QuizAdminGroup(ViewSetGroup):
@@ -40,11 +47,20 @@ def register_actions(registry):
     registry.register(Question, QuestionEditAction)
 
 
+AUDIT_ACTIONS = {
+    REGRADE_ACTION: "重新评分",
+    REOPEN_ACTION: "恢复作答",
+    EXTRA_ATTEMPT_ACTION: "增加作答次数",
+    MARK_ACTION: "阅卷评分",
+    QUESTION_EDIT_ACTION: "修改题目内容",
+    QUESTION_IMPORT_ACTION: "导入题目",
+    PERSONAL_SETTINGS_ACTION: "修改个人设置",
+}
+
+
 @hooks.register("register_log_actions")
 def register_log_actions(actions):
-    actions.register_action(REGRADE_ACTION, "重新评分", "按更正后的答案重新评分")
-    actions.register_action(REOPEN_ACTION, "恢复作答", "恢复了超时结束的作答")
-    actions.register_action(EXTRA_ATTEMPT_ACTION, "增加作答次数", "增加了一次作答机会")
+    register_audit_actions(actions, AUDIT_ACTIONS)
 
 
 @hooks.register("register_permissions")

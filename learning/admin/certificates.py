@@ -158,6 +158,7 @@ class CertificateRevokeView(CertificateMixin, WagtailAdminTemplateMixin, Templat
                     certificate=self.certificate,
                     reason=form.cleaned_data["reason"],
                     now=timezone.now(),
+                    by=request.user,
                 )
             except services.LearningError as error:
                 form.add_error("reason", str(error))

@@ -34,7 +34,7 @@ class PeopleImportView(ExcelImportView):
         return reverse("people_import:template")
 
     def run_import(self, file):
-        return import_people(file, now=timezone.now())
+        return import_people(file, now=timezone.now(), by=self.request.user)
 
     def imported(self, result):
         workbook = password_workbook(result.people) if result.people else b""

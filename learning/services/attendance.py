@@ -14,9 +14,15 @@ from django.db import transaction
 from django.utils import timezone
 from openpyxl import Workbook
 
+from common.audit import audit
 from common.excel import RowError, SheetSpec, cell_text, header_row, read_sheets, workbook_bytes
 from learning.models import AttendanceRecord, Enrollment, ProgrammeItem
-from learning.services.base import LearningError
+from learning.services.base import (
+    ATTENDANCE_ACTION,
+    ATTENDANCE_IMPORT_ACTION,
+    LearningError,
+    people_names,
+)
 from learning.services.completion import complete_programme
 from learning.services.enrolment import users_by_username
 
@@ -92,6 +98,15 @@ def set_attendance(
         )
         removed, _ = AttendanceRecord.objects.filter(item=item, user_id__in=to_remove).delete()
         issued = complete_programme(programme=item.programme, now=now, user_ids=sorted(to_add))
+        if to_add or to_remove:
+            names = people_names(to_add | to_remove)
+            audit(
+                item, ATTENDANCE_ACTION, user=recorded_by, attended_on=attended_on, hours=hours,
+                added=[names[pk] for pk in sorted(to_add)],
+                removed=[names[pk] for pk in sorted(to_remove)],
+                before={"count": len(existing)},
+                after={"count": len(existing) + len(to_add) - len(to_remove)},
+            )  # fmt: skip
     return AttendanceChange(added=len(to_add), removed=removed, certificates=len(issued))
 
 
@@ -289,6 +304,9 @@ def import_attendance_file(
     rows, errors = read_attendance_file(file, item=item, today=timezone.localdate(now))
     if errors:
         return AttendanceImportResult(errors)
-    return AttendanceImportResult(
-        [], import_attendance(item=item, rows=rows, recorded_by=recorded_by, now=now)
-    )
+    change = import_attendance(item=item, rows=rows, recorded_by=recorded_by, now=now)
+    audit(
+        item, ATTENDANCE_IMPORT_ACTION, user=recorded_by, file=getattr(file, "name", ""),
+        rows=len(rows), added=change.added, updated=change.updated,
+    )  # fmt: skip
+    return AttendanceImportResult([], change)

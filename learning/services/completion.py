@@ -19,9 +19,10 @@ from django.db.models.functions import Length
 from django.urls import reverse
 from django.utils import timezone
 
+from common.audit import audit
 from learning import progress as progress_module
 from learning.models import Certificate, Enrollment, Notice, Programme
-from learning.services.base import LearningError, display_name
+from learning.services.base import ISSUE_ACTION, REVOKE_ACTION, LearningError, display_name
 
 NUMBER_RETRIES = 8
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I
@@ -78,6 +79,10 @@ def issue_certificate(
                     issued_at=now,
                 )
                 _notify_certificate(certificate, now)
+                audit(
+                    certificate, ISSUE_ACTION, learner=display_name(enrollment.user),
+                    after={"number": number, "hours": hours},
+                )  # fmt: skip
                 return certificate
         except IntegrityError:
             existing = Certificate.objects.filter(enrollment=enrollment).first()
@@ -186,9 +191,10 @@ def complete_learner(*, user, now: datetime.datetime, progress=None) -> list[Cer
 
 
 def revoke_certificate(
-    *, certificate: Certificate, reason: str, now: datetime.datetime
+    *, certificate: Certificate, reason: str, now: datetime.datetime, by=None
 ) -> Certificate:
-    """Revoke a certificate with a reason shown on the verification page."""
+    """Revoke a certificate with a reason shown on the verification page; the audit trail
+    records ``by`` (else the admin request's user)."""
     reason = (reason or "").strip()
     if not reason:
         raise LearningError("请填写撤销原因。")
@@ -201,6 +207,10 @@ def revoke_certificate(
         locked.revoked_at = now
         locked.revoked_reason = reason
         locked.save(update_fields=["revoked_at", "revoked_reason"])
+        audit(
+            locked, REVOKE_ACTION, user=by, reason=reason,
+            before={"status": "有效"}, after={"status": "已撤销"},
+        )  # fmt: skip
     certificate.revoked_at, certificate.revoked_reason = locked.revoked_at, locked.revoked_reason
     return certificate
 

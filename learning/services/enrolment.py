@@ -15,7 +15,9 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils import timezone
 
+from common.audit import audit
 from learning.models import Enrollment, LearnerProfile, Programme
+from learning.services.base import ENROL_ACTION, people_names
 
 
 def matches_audience(*, ranks: list[str], unit_paths: list[str], rank: str, unit_path: str) -> bool:
@@ -72,6 +74,8 @@ def sync_programme(*, programme: Programme, now: datetime.datetime) -> Enrolment
         .update(withdrawn_at=now)
     )
     added = enrol_audience(programme=programme, now=now)
+    if reinstated or withdrawn:
+        audit(programme, ENROL_ACTION, reinstated=reinstated, withdrawn=withdrawn)
     return EnrolmentChange(added, reinstated, withdrawn)
 
 
@@ -104,7 +108,13 @@ def sync_person(*, user_id: int, now: datetime.datetime) -> EnrolmentChange:
         e.programme_id: e
         for e in Enrollment.objects.filter(user_id=user_id, programme__in=programmes)
     }
-    return _apply(user_id, belongs, enrolments, now)
+    change = _apply(user_id, belongs, enrolments, now)
+    if profile is not None and (change.added or change.reinstated or change.withdrawn):
+        audit(
+            profile.user, ENROL_ACTION, added=change.added, reinstated=change.reinstated,
+            withdrawn=change.withdrawn,
+        )  # fmt: skip
+    return change
 
 
 def _matches(programme: Programme, profile: LearnerProfile) -> bool:
@@ -152,6 +162,8 @@ def enrol_audience(*, programme: Programme, now: datetime.datetime) -> int:
         for user_id in user_ids
     ]
     Enrollment.objects.bulk_create(new, batch_size=500, ignore_conflicts=True)
+    if new:
+        audit(programme, ENROL_ACTION, source="按培训对象", added=len(new))
     return len(new)
 
 
@@ -184,6 +196,9 @@ def enrol_users(
         if pk not in existing
     ]
     Enrollment.objects.bulk_create(new, ignore_conflicts=True)
+    if new:
+        names = people_names(e.user_id for e in new)
+        audit(programme, ENROL_ACTION, source="手工添加", added=[names[e.user_id] for e in new])
     return len(new)
 
 

@@ -31,6 +31,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from common.audit import audit
 from common.excel import (
     DEFAULT_MAX_BYTES,
     RowError,
@@ -41,6 +42,7 @@ from common.excel import (
     workbook_bytes,
 )
 from learning.models import LearnerProfile, Rank, Unit
+from learning.services.base import PEOPLE_IMPORT_ACTION
 from learning.services.enrolment import sync_all
 from learning.services.people import generate_password, hash_initial_passwords, normalise_phone
 
@@ -463,8 +465,9 @@ def write(units: list[UnitDraft], people: list[PersonDraft], *, now: datetime) -
     return ImportResult(units_created=len(units), people=new_people)
 
 
-def import_people(file: IO[bytes], *, now: datetime) -> ImportResult:
-    """Imports units and people from an .xlsx file: everything, or nothing when any row is wrong."""
+def import_people(file: IO[bytes], *, now: datetime, by=None) -> ImportResult:
+    """Imports units and people from an .xlsx file: everything, or nothing when any row is wrong.
+    One audit entry (file, rows, who) on the first person's unit (or the first new unit)."""
     sheets, errors = read_sheets_as_text(file)
     if errors:
         return ImportResult(errors=errors)
@@ -474,4 +477,15 @@ def import_people(file: IO[bytes], *, now: datetime) -> ImportResult:
     result = write(units, people, now=now)
     if result.ok:
         sync_all(now=now)  # the new people join the audiences they belong to
+        _audit_import(file, units, people, by)
     return result
+
+
+def _audit_import(file, units: list, people: list, by) -> None:
+    code = people[0].unit_code if people else units[0].code if units else None
+    unit = Unit.objects.filter(code=code).first() if code else None
+    if unit is not None:
+        audit(
+            unit, PEOPLE_IMPORT_ACTION, user=by, file=getattr(file, "name", ""),
+            rows=len(units) + len(people), units=len(units), people=len(people),
+        )  # fmt: skip

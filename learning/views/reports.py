@@ -28,10 +28,11 @@ from common.excel import xlsx_response
 from learning import permissions, reports
 from learning.models import Enrollment, LearnerProfile, Programme, ProgrammeItem, Unit
 from learning.services import people
+from learning.services.base import RESET_PASSWORD_ACTION, display_name
 from quizzes.models import Quiz
 
 PEOPLE_PER_PAGE = 50
-RESET_ACTION = "learning.reset_password"
+RESET_ACTION = RESET_PASSWORD_ACTION
 
 
 class OutOfScope(Exception):
@@ -298,7 +299,10 @@ def reset_password(request, user_id: int):
         raise OutOfScope("找不到该人员，或该人员不在您管理的单位中。")
     with transaction.atomic():  # no reset without its audit record
         password = people.reset_password(user=profile.user)
-        log(instance=profile.user, action=RESET_ACTION, user=request.user)
+        log(
+            instance=profile.user, action=RESET_ACTION, user=request.user,
+            data={"username": profile.user.get_username(), "learner": display_name(profile.user)},
+        )  # fmt: skip
     back = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
         back = reverse("learning:reports")

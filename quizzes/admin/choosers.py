@@ -8,9 +8,9 @@ from django.utils.text import Truncator
 from wagtail.admin.forms.choosers import BaseFilterForm
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic.chooser import ChooseResultsView, ChooseView, ChosenView
-from wagtail.admin.viewsets.chooser import ChooserViewSet
 from wagtail.admin.widgets import BaseChooser
 
+from common.choosers import ScopedChooserViewSet
 from quizzes.models import QUESTION_TYPES, Category, KnowledgePoint, Question
 from quizzes.models.bank import drawable_q
 from quizzes.selectors import question_type_labels
@@ -87,8 +87,9 @@ class QuestionChosenView(ChosenView):
         return question_title(instance)
 
 
-class QuestionChooserViewSet(ChooserViewSet):
-    """Published questions, searched and filtered in a modal: the bank is never sent whole."""
+class QuestionChooserViewSet(ScopedChooserViewSet):
+    """Published questions, searched and filtered in a modal: the bank is never sent whole.
+    Only for those who may add or change quizzes (``quizzes.permissions.can_edit_quizzes``)."""
 
     model = Question
     icon = "help"
@@ -149,7 +150,7 @@ class KnowledgePointChooseResultsView(KnowledgePointChooseMixin, ChooseResultsVi
     pass
 
 
-class KnowledgePointChooserViewSet(ChooserViewSet):
+class KnowledgePointChooserViewSet(ScopedChooserViewSet):
     """The knowledge point of a draw rule, searched in a modal instead of a list of every tag."""
 
     model = KnowledgePoint

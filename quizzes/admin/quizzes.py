@@ -30,13 +30,21 @@ from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import Button
 
-from common.admin import FormInlinePanel, PolicyCheckedMixin, ProtectedDeleteView, local
+from common.admin import (
+    FormInlinePanel,
+    PolicyCheckedMixin,
+    ProtectedDeleteView,
+    local,
+    person,
+)
+from common.audit import audit
 from common.choosers import person_chooser_viewset
 from quizzes import drawing, outline
 from quizzes.admin.choosers import knowledge_point_chooser_viewset, question_chooser_viewset
 from quizzes.models import QUESTION_TYPES, Category, DrawRule, Question, Quiz, QuizQuestion
 from quizzes.permissions import can_see_statistics
 from quizzes.selectors import build_blueprint, pending_draft_counts
+from quizzes.services.base import PERSONAL_SETTINGS_ACTION
 
 # Forms ---------------------------------------------------------------------------------------------
 
@@ -84,6 +92,29 @@ def _deleted(form) -> bool:
     return bool(form.cleaned_data.get("DELETE"))
 
 
+SETTING_FIELDS = ("minutes", "closes_at", "extra_attempts", "reason")
+
+
+def _setting(values: dict) -> dict:
+    return {name: values.get(name) for name in SETTING_FIELDS}
+
+
+def personal_setting_changes(formset) -> list[dict]:
+    """Each added, changed or removed personal setting: the person, before and after."""
+    changes = []
+    for form in formset.forms if formset is not None else []:
+        existing = form.instance.pk is not None
+        if not form.has_changed() and not (existing and _deleted(form)):
+            continue
+        user = form.instance.user if existing else form.cleaned_data.get("user")
+        if user is None:
+            continue
+        before = _setting(form.initial) if existing else "无"
+        after = "删除" if _deleted(form) else _setting(form.cleaned_data)
+        changes.append({"user": person(user), "before": before, "after": after})
+    return changes
+
+
 class QuizForm(WagtailAdminModelForm):
     """A quiz with its fixed questions, draw rules and extra times; saving proves the blueprint."""
 
@@ -105,6 +136,14 @@ class QuizForm(WagtailAdminModelForm):
         self._check_published(fixed, [question for question, _ in pairs])
         self._check_blueprint([(q.pk, points) for q, points in pairs], rules, percent / 100)
         return cleaned_data
+
+    def save(self, commit=True):
+        """Saves, and audits the personal settings that changed (who, before and after)."""
+        changes = personal_setting_changes(self.formsets.get("personal_settings"))
+        quiz = super().save(commit=commit)
+        if commit and changes:
+            audit(quiz, PERSONAL_SETTINGS_ACTION, changes=changes)
+        return quiz
 
     def _check_published(self, fixed: list, questions: list[Question]) -> None:
         for form, question in zip(fixed, questions, strict=True):

@@ -37,7 +37,7 @@ class QuestionEditAction(EditAction):
     were drawn with (``services.keep_paper_version``), in the same transaction."""
 
     def _save_instance(self):
-        services.keep_paper_version(question=self.instance, now=timezone.now())
+        services.keep_paper_version(question=self.instance, now=timezone.now(), user=self.user)
         super()._save_instance()
 
 

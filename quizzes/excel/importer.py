@@ -13,6 +13,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import connections, router, transaction
 
+from common.audit import audit
 from common.excel import DEFAULT_MAX_BYTES, RowError, cell_text, read_sheets
 from content.models import RegulationArticle, RegulationPage
 from quizzes.excel.columns import (
@@ -31,6 +32,7 @@ from quizzes.excel.export import chunks
 from quizzes.formats import split_names
 from quizzes.models import QUESTION_TYPES, AnswerError, Category, KnowledgePoint, Question
 from quizzes.models.bank import article_fingerprint
+from quizzes.services.base import QUESTION_IMPORT_ACTION
 
 logger = logging.getLogger(__name__)
 
@@ -393,11 +395,19 @@ def create_questions(drafts: list[Draft], user=None) -> list[Question]:
 
 
 def import_questions(file: IO[bytes], *, user=None) -> ImportResult:
-    """Imports an .xlsx file of questions: all rows, or none when any row has an error."""
+    """Imports an .xlsx file of questions: all rows, or none when any row has an error; one
+    audit entry (file, rows, who) on the first question's category."""
     rows, errors = read_rows(file)
     if errors:
         return ImportResult(errors=errors)
     drafts, errors = validate_rows(rows)
     if errors:
         return ImportResult(errors=errors)
-    return ImportResult(created=len(create_questions(drafts, user)))
+    questions = create_questions(drafts, user)
+    if questions:
+        first = questions[0]
+        audit(
+            first.category if first.category_id else first, QUESTION_IMPORT_ACTION, user=user,
+            file=getattr(file, "name", ""), rows=len(rows), questions=len(questions),
+        )  # fmt: skip
+    return ImportResult(created=len(questions))

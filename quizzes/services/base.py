@@ -15,3 +15,10 @@ class AnswerFormatError(QuizError):
 
 def grace() -> timedelta:
     return timedelta(seconds=getattr(settings, "QUIZ_SAVE_GRACE_SECONDS", 60))
+
+
+# Audit trail actions (``common.audit``); their labels are registered in ``wagtail_hooks``.
+MARK_ACTION = "quizzes.mark"
+QUESTION_EDIT_ACTION = "quizzes.question_edit"
+QUESTION_IMPORT_ACTION = "quizzes.question_import"
+PERSONAL_SETTINGS_ACTION = "quizzes.personal_settings"

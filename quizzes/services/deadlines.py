@@ -131,7 +131,12 @@ def grant_attempt(*, quiz: Quiz, user, reason: str, by, now: datetime) -> Person
         setting.extra_attempts += 1
         setting.reason = reason[:200]
         setting.save()
-        log(instance=setting, action=EXTRA_ATTEMPT_ACTION, user=by, data={"reason": reason})
+        counts = (
+            {"extra_attempts": setting.extra_attempts - 1},
+            {"extra_attempts": setting.extra_attempts},
+        )
+        data = {"reason": reason, "before": counts[0], "after": counts[1]}
+        log(instance=setting, action=EXTRA_ATTEMPT_ACTION, user=by, data=data)
     return setting
 
 

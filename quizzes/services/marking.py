@@ -6,10 +6,11 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import Sum
 
+from common.audit import audit
 from quizzes import signals
 from quizzes.models import Attempt, AttemptQuestion
 from quizzes.services.attempts import announce, set_result
-from quizzes.services.base import QuizError
+from quizzes.services.base import MARK_ACTION, QuizError
 
 
 def mark_answer(
@@ -19,7 +20,7 @@ def mark_answer(
     with transaction.atomic():
         row = (
             AttemptQuestion.objects.select_for_update()
-            .select_related("attempt__quiz")
+            .select_related("attempt__quiz", "attempt__user")
             .get(pk=row_id)
         )
         if not 0 <= score <= row.points:
@@ -32,6 +33,12 @@ def mark_answer(
         )  # fmt: skip
         attempt = Attempt.objects.select_for_update().select_related("quiz").get(pk=row.attempt_id)
         _retotal(attempt)
+        audit(
+            attempt, MARK_ACTION, user=marker, learner=row.attempt.user.get_username(),
+            question=row.position,
+            before={"score": row.score, "comment": row.marker_comment},
+            after={"score": score, "comment": comment[:300]},
+        )  # fmt: skip
         announce(signals.attempt_marked, attempt)
     return attempt
 

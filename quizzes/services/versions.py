@@ -15,36 +15,49 @@ from decimal import Decimal
 from django.db import transaction
 from wagtail.log_actions import log
 
+from common.audit import audit
 from quizzes import grading, signals
 from quizzes.models import Attempt, AttemptQuestion, Question
 from quizzes.services.attempts import announce
-from quizzes.services.base import QuizError
+from quizzes.services.base import QUESTION_EDIT_ACTION, QuizError
 
 REGRADE_ACTION = "quizzes.regrade"
 
 
-def keep_paper_version(*, question: Question, now: datetime) -> Question | None:
+def keep_paper_version(*, question: Question, now: datetime, user=None) -> Question | None:
     """Called with the edited ``question`` before it is saved. When its content differs from
     the stored one and papers hold it, the stored version is kept for those papers; returns
-    that archived copy (or None: nothing to keep)."""
+    that archived copy (or None: nothing to keep). A change of content is audited with the
+    fields before and after."""
     if question.pk is None or question.is_archived:
         return None
     with transaction.atomic():
         stored = Question.objects.select_for_update().get(pk=question.pk)
-        if not _content_changed(stored, question):
+        before, after = content_changes(stored, question)
+        if not before:
             return None
         papers = AttemptQuestion.objects.filter(question_id=question.pk)
-        if not papers.exists():
-            return None
-        archived = _archived_copy(stored, now)
-        papers.update(question_id=archived.pk)
-        question.version = stored.version + 1
+        archived = None
+        if papers.exists():
+            archived = _archived_copy(stored, now)
+            papers.update(question_id=archived.pk)
+            question.version = stored.version + 1
+        audit(
+            stored, QUESTION_EDIT_ACTION, user=user, version=question.version,
+            kept_version=archived and archived.pk, before=before, after=after,
+        )  # fmt: skip
     return archived
 
 
-def _content_changed(stored: Question, edited: Question) -> bool:
-    fields = [edited._meta.get_field(name) for name in edited.content_fields()]
-    return any(f.value_from_object(stored) != f.value_from_object(edited) for f in fields)
+def content_changes(stored: Question, edited: Question) -> tuple[dict, dict]:
+    """The content fields that differ: their stored and their edited values."""
+    before, after = {}, {}
+    for name in edited.content_fields():
+        field = edited._meta.get_field(name)
+        old, new = field.value_from_object(stored), field.value_from_object(edited)
+        if old != new:
+            before[name], after[name] = old, new
+    return before, after
 
 
 def _archived_copy(stored: Question, now: datetime) -> Question:

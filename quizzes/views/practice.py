@@ -122,8 +122,11 @@ def answer(request):
 
 
 def _answers_held_back(user, question, now) -> bool:
-    """The question is on a paper of this person whose answers may not be shown yet."""
-    papers = AttemptQuestion.objects.filter(attempt__user=user, question=question)
+    """The question, or an earlier version of it kept for papers, is on a paper of this person
+    whose answers may not be shown yet."""
+    papers = AttemptQuestion.objects.filter(attempt__user=user).filter(
+        Q(question=question) | Q(question__current=question)
+    )
     unfinished = Q(attempt__status=Attempt.Status.IN_PROGRESS)
     open_exam = Q(attempt__quiz__mode=Quiz.Mode.EXAM, attempt__quiz__closes_at__gt=now)
     return papers.filter(unfinished | open_exam).exists()

@@ -217,6 +217,22 @@ def test_recite_mode_shows_the_key_unless_the_question_is_held_back(
     assert "答案和解析将在测试结束后公布" in response.content.decode()
 
 
+def test_a_question_edited_while_on_a_running_paper_is_still_held_back(
+    client, logged_in_learner, regulation_category
+):
+    """The paper keeps the old version; practising the edited question gives no key either."""
+    question = factories.single(regulation_category, 5)
+    quiz = factories.fixed(factories.quiz(), [question])
+    services.start_attempt(quiz=quiz, user=logged_in_learner, now=timezone.now())
+    question.stem += "（修订）"
+    assert services.keep_paper_version(question=question, now=timezone.now()) is not None
+    question.save()
+    response = answer(client, {"question": question.pk, "response": 0})
+    assert response.status_code == 409 and "correct" not in response.json()
+    url = reverse("quizzes:practice_question", args=("sequential",))
+    assert client.get(url, {"recite": "1", "q": question.pk}).context["shown"] is None
+
+
 def test_the_wrong_book_filters_opens_and_removes(client, logged_in_learner):
     """Filter by chapter and type, open an entry at its question, take it out of the book."""
     single = factories.single(factories.category("法规纪律"), 1)
