@@ -415,3 +415,15 @@ def find_date(text: str) -> datetime.date | None:
         return datetime.date(*parts)
     except (TypeError, ValueError):
         return None
+
+
+def natural_numbers(labels: list[str]) -> list[int]:
+    """Anchor numbers for articles in order: ``第十二条`` is 12 while the numbers rise, any
+    other article the next number."""
+    numbers: list[int] = []
+    for label in labels:
+        last = numbers[-1] if numbers else 0
+        match = ARTICLE.match(label)
+        value = chinese_number(match.group(1)[1:-1]) if match else None
+        numbers.append(value if value and value > last else last + 1)
+    return numbers
