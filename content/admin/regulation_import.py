@@ -168,6 +168,8 @@ class RegulationImportView(WagtailAdminTemplateMixin, TemplateView):
 
     def _preview(self, meta, articles):
         self.template_name = self.preview_template
+        for form in articles.forms:
+            form.fields["body"].widget.attrs["rows"] = _rows(form["body"].value() or "")
         context = self.get_context_data(meta=meta, articles=articles, revising=bool(self.page))
         if self.page and not articles.is_bound:
             context["rows"], context["removed"] = self._plan(articles)
@@ -201,6 +203,12 @@ class RegulationImportView(WagtailAdminTemplateMixin, TemplateView):
             done = f"已创建草稿《{page.title}》（{len(rows)} 条），尚未发布。"
         messages.success(self.request, done + ("已提交审核。" if submit else "请核对后提交审核。"))
         return redirect("wagtailadmin_pages:edit", page.pk)
+
+
+def _rows(body: str) -> int:
+    """A textarea tall enough for the article (about 50 characters a line), 2 to 14 rows."""
+    lines = sum(-(-len(line) // 50) or 1 for line in body.splitlines())
+    return min(max(lines + 1, 2), 14)
 
 
 def _unbound(rows: list[dict]):
