@@ -141,8 +141,9 @@ class RegulationImportView(WagtailAdminTemplateMixin, TemplateView):
             return self._preview(meta, articles)
         rows = [form.cleaned_data for form in articles.forms]
         if problems := split_problems(rows):
-            for problem in problems:
-                messages.error(request, problem)
+            for index, problem in problems.items():
+                articles.forms[index].add_error("split_at", problem)
+            messages.error(request, "有条目无法按要求拆分，请查看标红的条目。")
             return self._preview(meta, articles)
         if action == "apply" or has_edits(rows):
             messages.info(request, "已按要求合并、拆分条目，请核对后再保存。")
@@ -171,7 +172,7 @@ class RegulationImportView(WagtailAdminTemplateMixin, TemplateView):
         for form in articles.forms:
             form.fields["body"].widget.attrs["rows"] = _rows(form["body"].value() or "")
         context = self.get_context_data(meta=meta, articles=articles, revising=bool(self.page))
-        if self.page and not articles.is_bound:
+        if self.page:
             context["rows"], context["removed"] = self._plan(articles)
         else:
             context["rows"] = [(form, None) for form in articles.forms]
@@ -180,7 +181,10 @@ class RegulationImportView(WagtailAdminTemplateMixin, TemplateView):
     def _plan(self, articles):
         """Each article form with what it continues (None: new), and the old articles dropped."""
         old = latest_articles(self.page)
-        texts = [(i["label"], article_text(i["heading"], i["body"])) for i in articles.initial]
+        texts = [
+            (form["label"].value() or "", article_text(*_values(form, "heading", "body")))
+            for form in articles.forms
+        ]
         matches = match_articles(old, texts)
         rows = [
             (form, {"old": match, "same": match is not None and match.text == text})
@@ -203,6 +207,11 @@ class RegulationImportView(WagtailAdminTemplateMixin, TemplateView):
             done = f"已创建草稿《{page.title}》（{len(rows)} 条），尚未发布。"
         messages.success(self.request, done + ("已提交审核。" if submit else "请核对后提交审核。"))
         return redirect("wagtailadmin_pages:edit", page.pk)
+
+
+def _values(form, *names: str) -> list[str]:
+    """The fields' values as shown (posted or initial), stripped as the form would."""
+    return [(form[name].value() or "").strip() for name in names]
 
 
 def _rows(body: str) -> int:

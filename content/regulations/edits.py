@@ -51,15 +51,15 @@ def _merge(first: dict, second: dict) -> dict:
     return {**first, "body": "\n".join(filter(None, [first["body"], text])), "merge": False}
 
 
-def split_problems(articles: list[dict]) -> list[str]:
-    """Why a requested split cannot be done (the paragraph does not exist), per article."""
-    problems = []
+def split_problems(articles: list[dict]) -> dict[int, str]:
+    """Why a requested split cannot be done (the paragraph does not exist), by article index."""
+    problems = {}
     for position, article in enumerate(articles, 1):
         at = article.get("split_at")
         count = len(paragraphs(article["body"]))
         if at and not 1 < at <= count:
-            problems.append(
-                f"第 {position} 条只有 {count} 段，“从第几段拆分”应在 2 到 {count} 之间。"
+            problems[position - 1] = (
+                f"第 {position} 条只有 {count} 段，拆分的段号应在 2 到 {count} 之间。"
                 if count > 1
                 else f"第 {position} 条只有一段，不能拆分。"
             )

@@ -264,9 +264,15 @@ def test_split_at_a_paragraph_makes_two_articles():
 
 def test_a_split_beyond_the_text_is_explained():
     """A paragraph that does not exist is refused with the article's position and range."""
-    assert split_problems([_row("1.", "甲。\n乙。", split_at=5)]) == [
-        "第 1 条只有 2 段，“从第几段拆分”应在 2 到 2 之间。"
+    rows = [
+        _row("1.", "甲。"),
+        _row("2.", "甲。\n乙。", split_at=5),
+        _row("3.", "丙。", split_at=2),
     ]
+    assert split_problems(rows) == {
+        1: "第 2 条只有 2 段，拆分的段号应在 2 到 2 之间。",
+        2: "第 3 条只有一段，不能拆分。",
+    }
 
 
 # Matching a new text to the old one -----------------------------------------------------------
@@ -488,3 +494,32 @@ def test_reimport_keeps_matched_article_ids_in_a_new_revision(client, editor, re
     assert rows[0][:2] == old["甲条原文，规定了报告事项。"]
     assert rows[2][:2] == old["乙条原文，规定了责任追究。"]
     assert rows[1][0] is None and rows[1][1] == 4  # anchors 1-3 stay taken: the new one is 4
+
+
+@pytest.mark.django_db
+def test_an_impossible_split_is_shown_on_its_article(client, editor, library):
+    """A split beyond the article's paragraphs is refused beside that article; nothing saved."""
+    client.force_login(editor)
+    preview = client.post(_import_url(library), {"action": "parse", "text": ARTICLES_TEXT})
+    data = {**_preview_data(preview), "articles-0-split_at": "5", "action": "save"}
+    html = client.post(_import_url(library), data).content.decode()
+    assert "第 1 条只有一段，不能拆分。" in html
+    assert not RegulationPage.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("size", [3, 60])
+def test_reimport_preview_reads_a_constant_number_of_queries(
+    client, editor, library, size, django_assert_max_num_queries
+):
+    """Comparing with the old text costs the same queries for 3 articles as for 60."""
+    page = RegulationPageFactory(
+        parent=library, articles=[("", f"第{n}条的原文。") for n in range(size)]
+    )
+    client.force_login(editor)
+    text = "\n".join(["某某办法", *(f"{n + 1}、第{n}条的新文。" for n in range(size))])
+    with django_assert_max_num_queries(17):
+        response = client.post(
+            reverse("regulation_reimport", args=[page.pk]), {"action": "parse", "text": text}
+        )
+    assert f"共拆分出 {size} 条" in response.content.decode()
