@@ -113,6 +113,9 @@ class RegulationImportView(WagtailAdminTemplateMixin, TemplateView):
             allowed = self.parent.permissions_for_user(request.user).can_add_subpage()
         if not allowed:
             return permission_denied(request)
+        if self.page and (lock := self.page.get_lock()) and lock.for_user(request.user):
+            messages.error(request, "该法规页面已被锁定，暂时不能导入新文本，请在解锁后再试。")
+            return redirect("wagtailadmin_pages:edit", self.page.pk)
         return super().dispatch(request, *args, **kwargs)
 
     def get_page_title(self):
