@@ -1,6 +1,7 @@
 """An administrator imports a regulation in the browser, corrects the split and publishes it."""
 
 import pytest
+from playwright.sync_api import expect
 
 from content.models import RegulationPage
 from content.services import ensure_site_tree
@@ -19,8 +20,9 @@ TEXT = """某市干部监督工作办法
 第四条　本办法自印发之日起施行。"""
 
 
-def test_paste_correct_save_and_publish(live_server, page):
-    """Pasted text is previewed, one article merged and renamed, saved as a draft, published."""
+def test_paste_correct_and_save_a_draft_that_publishes(live_server, page):
+    """Pasted text is previewed, one article merged and renamed, saved as a draft; once its
+    revision is published the page shows the corrected articles."""
     ensure_site_tree()
     library = RegulationIndexPageFactory()
     UserFactory(username="editor", is_superuser=True, is_staff=True)
@@ -32,13 +34,14 @@ def test_paste_correct_save_and_publish(live_server, page):
     page.goto(f"{live_server.url}/admin/regulation-import/{library.pk}/")
     page.get_by_label("粘贴法规全文").fill(TEXT)
     page.get_by_role("button", name="拆分并预览").click()
-    assert page.locator("#id_meta-issuer").input_value() == "中共某市委"
-    assert page.locator(".reg-import__article").count() == 4
+    expect(page.locator(".reg-import__article")).to_have_count(4)
+    expect(page.locator("#id_meta-issuer")).to_have_value("中共某市委")
 
     page.locator("#id_articles-1-merge").check()
     page.locator("#id_articles-0-heading").fill("立法目的")
     page.get_by_role("button", name="应用合并和拆分").click()
-    assert page.locator(".reg-import__article").count() == 3
+    expect(page.get_by_text("已按要求合并、拆分条目")).to_be_visible()
+    expect(page.locator(".reg-import__article")).to_have_count(3)
     page.get_by_role("button", name="保存为草稿").click()
     page.wait_for_url("**/admin/pages/*/edit/")
 
