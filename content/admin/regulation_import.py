@@ -16,7 +16,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets import AdminDateInput
 
 from content.models import RegulationIndexPage, RegulationPage
-from content.regulations.edits import apply_edits, has_edits, split_problems
+from content.regulations.edits import apply_edits, has_edits, paragraphs, split_problems
 from content.regulations.files import (
     MAX_ARTICLES,
     MAX_FILE_BYTES,
@@ -35,8 +35,8 @@ class SourceForm(forms.Form):
     text = forms.CharField(
         label="粘贴法规全文",
         required=False,
-        widget=forms.Textarea(attrs={"rows": 14}),
-        help_text="从标题起整篇粘贴，每条另起一行。",
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text="从标题起整篇粘贴，每条另起一行；也可在下方上传文件。",
     )
     file = forms.FileField(
         label="或上传文件",
@@ -88,6 +88,10 @@ class ArticleForm(forms.Form):
     )
     merge = forms.BooleanField(label="与下一条合并", required=False)
     split_at = forms.IntegerField(label="从第几段拆出新条", required=False, min_value=2)
+
+    def clean_body(self):
+        """One paragraph a line, as the splitter writes them (browsers send CRLF)."""
+        return "\n".join(paragraphs(self.cleaned_data["body"]))
 
 
 ArticleFormSet = forms.formset_factory(
@@ -213,8 +217,8 @@ class RegulationImportView(WagtailAdminTemplateMixin, TemplateView):
 
 
 def _values(form, *names: str) -> list[str]:
-    """The fields' values as shown (posted or initial), stripped as the form would."""
-    return [(form[name].value() or "").strip() for name in names]
+    """The fields' values as shown (posted or initial), one paragraph a line."""
+    return ["\n".join(paragraphs(form[name].value() or "")) for name in names]
 
 
 def _rows(body: str) -> int:

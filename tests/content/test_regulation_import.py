@@ -17,7 +17,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from wagtail.models import Page
 
-from content.admin.regulation_import import ImportRegulationButton, ReimportRegulationButton
+from content.admin.regulation_import import (
+    ArticleForm,
+    ImportRegulationButton,
+    ReimportRegulationButton,
+)
 from content.demo import seeds
 from content.demo.documents import DOCUMENTS
 from content.models import RegulationPage
@@ -493,7 +497,7 @@ def test_reimport_keeps_matched_article_ids_in_a_new_revision(client, editor, re
     assert regulation.has_unpublished_changes and regulation.articles.count() == 3
     draft = regulation.get_latest_revision_as_object()
     rows = [(a.pk, a.number, a.body) for a in draft.articles.all()]
-    assert rows[0][:2] == old["甲条原文，规定了报告事项。"]
+    assert rows[0] == (*old["甲条原文，规定了报告事项。"], "甲条原文，规定了报告事项。")
     assert rows[2][:2] == old["乙条原文，规定了责任追究。"]
     assert rows[1][0] is None and rows[1][1] == 4  # anchors 1-3 stay taken: the new one is 4
 
@@ -548,3 +552,9 @@ def test_a_locked_regulation_cannot_take_a_new_text(client, editor, regulation):
     client.force_login(editor)
     response = client.get(reverse("regulation_reimport", args=[regulation.pk]), follow=True)
     assert "已被锁定" in response.content.decode()
+
+
+def test_article_text_from_the_browser_is_one_paragraph_a_line():
+    """CRLF and blank lines posted from a text box are stored as the splitter writes text."""
+    form = ArticleForm({"label": "1.", "body": " 甲。\r\n\r\n乙。 \r\n"})
+    assert form.is_valid() and form.cleaned_data["body"] == "甲。\n乙。"
