@@ -469,7 +469,7 @@ def test_a_missing_title_is_asked_for(client, editor, library):
 
 
 @pytest.fixture
-def regulation(library):
+def live_regulation(library):
     """A live regulation of three articles in the outline style."""
     return RegulationPageFactory(
         parent=library,
@@ -483,19 +483,19 @@ def regulation(library):
 
 
 @pytest.mark.django_db
-def test_reimport_keeps_matched_article_ids_in_a_new_revision(client, editor, regulation):
+def test_reimport_keeps_matched_article_ids_in_a_new_revision(client, editor, live_regulation):
     """A new text becomes a revision: matched articles keep id and anchor, the live page waits."""
     client.force_login(editor)
-    old = {a.body: (a.pk, a.number) for a in regulation.articles.all()}
-    url = reverse("regulation_reimport", args=[regulation.pk])
+    old = {a.body: (a.pk, a.number) for a in live_regulation.articles.all()}
+    url = reverse("regulation_reimport", args=[live_regulation.pk])
     text = "某某办法\n1、甲条原文，规定了报告事项。\n2、新增一条。\n3、乙条原文，规定了责任追究和处理。"
     preview = client.post(url, {"action": "parse", "text": text})
     html = preview.content.decode()
     assert "未改动" in html and "已修改" in html and "新增" in html and "丙条原文" in html
     client.post(url, {**_preview_data(preview), "action": "save"})
-    regulation.refresh_from_db()
-    assert regulation.has_unpublished_changes and regulation.articles.count() == 3
-    draft = regulation.get_latest_revision_as_object()
+    live_regulation.refresh_from_db()
+    assert live_regulation.has_unpublished_changes and live_regulation.articles.count() == 3
+    draft = live_regulation.get_latest_revision_as_object()
     rows = [(a.pk, a.number, a.body) for a in draft.articles.all()]
     assert rows[0] == (*old["甲条原文，规定了报告事项。"], "甲条原文，规定了报告事项。")
     assert rows[2][:2] == old["乙条原文，规定了责任追究。"]
@@ -545,12 +545,12 @@ def test_a_long_regulation_goes_back_and_forth_through_the_preview(client, edito
 
 
 @pytest.mark.django_db
-def test_a_locked_regulation_cannot_take_a_new_text(client, editor, regulation):
+def test_a_locked_regulation_cannot_take_a_new_text(client, editor, live_regulation):
     """A page locked by someone else refuses the import with a message."""
-    regulation.locked, regulation.locked_by = True, UserFactory()
-    regulation.save()
+    live_regulation.locked, live_regulation.locked_by = True, UserFactory()
+    live_regulation.save()
     client.force_login(editor)
-    response = client.get(reverse("regulation_reimport", args=[regulation.pk]), follow=True)
+    response = client.get(reverse("regulation_reimport", args=[live_regulation.pk]), follow=True)
     assert "已被锁定" in response.content.decode()
 
 
