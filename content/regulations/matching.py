@@ -5,12 +5,16 @@ case studies that cite it keep pointing at it; unmatched new articles are added,
 ones are removed. Pure functions; ``difflib`` measures how alike two texts are.
 """
 
+from collections import Counter
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 SAME_LABEL_RATIO = 0.5  # an article under its old label may be reworded this much
 MOVED_RATIO = 0.75  # an article under another label must be this close to its old text
-MAX_PAIRS = 60_000  # beyond this many unmatched pairs, only labels and exact texts match
+WINDOW = 8  # a moved article is looked for this many places either side of where it stood
+SHORT_TEXT = 400  # two texts this long together are compared with difflib, longer ones by pairs
+MAX_PAIRS = 4_000  # at most this many texts compared for moved articles, whatever the size
 
 
 @dataclass(frozen=True)
@@ -31,7 +35,7 @@ def match_articles(old: list[OldArticle], new: list[tuple[str, str]]) -> list[Ol
     free = {article.id: article for article in old}
     _match_exact(new, free, result)
     _match_same_label(new, free, result)
-    _match_moved(new, free, result)
+    _match_moved(new, old, free, result)
     return result
 
 
@@ -53,30 +57,49 @@ def _match_same_label(new, free, result) -> None:
             result[position] = free.pop(old.id)
 
 
-def _match_moved(new, free, result) -> None:
-    waiting = [p for p, found in enumerate(result) if found is None]
-    if not waiting or not free or len(waiting) * len(free) > MAX_PAIRS:
-        return
-    pairs = []
-    for position in waiting:
-        for old in free.values():
-            if (ratio := _close_ratio(old.text, new[position][1])) >= MOVED_RATIO:
-                pairs.append((ratio, position, old.id))
+def _match_moved(new, old, free, result) -> None:
+    """Articles renumbered (an article inserted or removed before them) are found by text among
+    the old articles near their place; the number of comparisons is bounded."""
+    place = {article.id: index for index, article in enumerate(old)}
+    scale = len(old) / max(len(new), 1)
+    pairs, compared = [], 0
+    for position in (p for p, found in enumerate(result) if found is None):
+        centre = position * scale
+        for candidate in free.values():
+            if abs(place[candidate.id] - centre) > WINDOW or compared >= MAX_PAIRS:
+                continue
+            compared += 1
+            if (ratio := _close_ratio(candidate.text, new[position][1])) >= MOVED_RATIO:
+                pairs.append((ratio, position, candidate.id))
     for _, position, old_id in sorted(pairs, reverse=True):
         if result[position] is None and old_id in free:
             result[position] = free.pop(old_id)
 
 
 def _alike(a: str, b: str) -> bool:
-    return SequenceMatcher(None, a, b, autojunk=False).ratio() >= SAME_LABEL_RATIO
+    return similarity(a, b) >= SAME_LABEL_RATIO
 
 
 def _close_ratio(a: str, b: str) -> float:
-    """The ratio of two texts, or 0 as soon as the cheap upper bounds say it is below the bar."""
-    matcher = SequenceMatcher(None, a, b, autojunk=False)
-    if matcher.real_quick_ratio() < MOVED_RATIO or matcher.quick_ratio() < MOVED_RATIO:
+    """The similarity of two texts, or 0 as soon as a cheap upper bound says it is below the bar."""
+    if min(len(a), len(b)) < MOVED_RATIO * max(len(a), len(b)):
         return 0.0
-    return matcher.ratio()
+    return similarity(a, b)
+
+
+def similarity(a: str, b: str) -> float:
+    """How alike two texts are, 0 to 1: difflib's ratio for short texts; for long ones, whose
+    ratio costs up to the product of their lengths, the overlap of their character pairs."""
+    if len(a) + len(b) <= SHORT_TEXT:
+        return SequenceMatcher(None, a, b, autojunk=False).ratio()
+    pairs_a, pairs_b = _bigrams(a), _bigrams(b)
+    shared = sum(min(count, pairs_b[pair]) for pair, count in pairs_a.items() if pair in pairs_b)
+    return 2 * shared / (len(a) + len(b) - 2)
+
+
+@lru_cache(maxsize=2048)
+def _bigrams(text: str) -> Counter:
+    return Counter(text[i : i + 2] for i in range(len(text) - 1))
 
 
 def numbers_for(matches: list[OldArticle | None], natural: list[int]) -> list[int]:

@@ -27,7 +27,7 @@ from content.demo.documents import DOCUMENTS
 from content.models import RegulationPage
 from content.regulations import files
 from content.regulations.edits import apply_edits, split_problems
-from content.regulations.matching import OldArticle, match_articles, numbers_for
+from content.regulations.matching import OldArticle, match_articles, numbers_for, similarity
 from content.regulations.parse import chinese_number, parse_regulation, read_regulation
 from tests.content.factories import RegulationIndexPageFactory, RegulationPageFactory
 from tests.factories import UserFactory, staff_with
@@ -558,3 +558,11 @@ def test_article_text_from_the_browser_is_one_paragraph_a_line():
     """CRLF and blank lines posted from a text box are stored as the splitter writes text."""
     form = ArticleForm({"label": "1.", "body": " 甲。\r\n\r\n乙。 \r\n"})
     assert form.is_valid() and form.cleaned_data["body"] == "甲。\n乙。"
+
+
+def test_long_texts_are_compared_by_their_character_pairs():
+    """Long articles (past difflib's cheap range) still tell a reworded text from another one."""
+    base = "干部选拔任用工作应当坚持党管干部原则，坚持五湖四海、任人唯贤。" * 10
+    other = "群众满意度低于百分之七十的，应当对党委（党组）主要负责人进行约谈。" * 10
+    assert similarity(base, base.replace("任人唯贤", "德才兼备", 1)) > 0.9
+    assert similarity(base, other) < 0.3
