@@ -214,6 +214,7 @@ STORAGES = {
     },
 }
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000  # a regulation of 500 articles posted back from its preview
 
 # Wagtail --------------------------------------------------------------------------------------
 

@@ -52,3 +52,16 @@ def latest_pages(*types: type[Page], limit: int, user=None) -> list[Page]:
     else:
         pages = visible(pages, user)
     return list(pages.specific().order_by("-first_published_at")[:limit])
+
+
+def latest_articles(page) -> list:
+    """The articles of a regulation's latest revision (a draft may be ahead of the live page),
+    as ``OldArticle`` for matching a new text; articles never saved have no id and are left out."""
+    from content.regulations.matching import OldArticle, article_text
+
+    latest = page.get_latest_revision_as_object()
+    return [
+        OldArticle(a.pk, a.number, a.label, article_text(a.heading, a.body))
+        for a in latest.articles.all()
+        if a.pk
+    ]

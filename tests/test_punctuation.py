@@ -8,7 +8,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 APPS = ("common", "config", "content", "learning", "quizzes")
-READS_SOURCE_TEXT = {"content/demo/seeds.py", "quizzes/grading.py"}
+READS_SOURCE_TEXT = {"content/demo/seeds.py", "content/regulations/parse.py", "quizzes/grading.py"}
 CJK = "\u4e00-\u9fff"
 HALF_WIDTH = re.compile(rf"[{CJK}][,;:?!]|[{CJK}]\(|\([{CJK}]")
 PAREN_AROUND_EXPRESSION = re.compile(r"\((?:\{\{|\{%)|(?:\}\}|%\})\)")

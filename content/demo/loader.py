@@ -22,6 +22,7 @@ from content.models import (
     StudyMaterialPage,
 )
 from content.models.cases import CaseStudyArticleLink
+from content.regulations.parse import parse_regulation
 
 CASE_STUDIES_FILE = Path(__file__).resolve().parent.parent / "demo_data" / "case_studies.json"
 LIBRARY = (
@@ -101,7 +102,7 @@ def _ensure_document(parent: Page, doc: SeedDocument, raw: str) -> tuple[Page, b
 
 
 def _regulation_page(doc: SeedDocument, title: str, text: str) -> RegulationPage:
-    parsed = seeds.parse_regulation(text)
+    parsed = parse_regulation(text)
     return RegulationPage(
         title=title,
         slug=doc.slug,

@@ -5,14 +5,19 @@ the seeds folder and are never copied into the repository.
 """
 
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
-CN_NUMERAL = "一二三四五六七八九十"
-LEVEL1 = re.compile(rf"^([{CN_NUMERAL}]+)、(.*)$")
-LEVEL2 = re.compile(rf"^[((]([{CN_NUMERAL}]+)[))](.*)$")
-LEVEL3 = re.compile(r"^(\d{1,2})[、..](.*)$")
-SUBHEADING = re.compile(rf"^(?:[^。]{{2,24}}:|[{CN_NUMERAL}]是[^。,,]{{2,16}}。)$")
+from content.regulations.parse import (
+    CN_NUMERAL,
+    Article,
+    ParsedDocument,
+    parse_regulation,
+    split_first_sentence,
+    split_glued_items,
+)
+
+__all__ = ["Article", "ParsedDocument", "parse_regulation"]  # the splitter, for older callers
+
 MEASURE_WORDS = set("次名个位人年月日项届批%%")
 
 # Character-conversion errors in document 001 (see the seeds README), and a few more of the same
@@ -63,22 +68,6 @@ CONVERSION_FIXES = {
 
 class SeedError(Exception):
     """A source document is missing or not in the shape the loader expects."""
-
-
-@dataclass
-class Article:
-    number: int
-    label: str
-    section: str
-    heading: str
-    body: str
-
-
-@dataclass
-class ParsedDocument:
-    preamble: str = ""
-    articles: list[Article] = field(default_factory=list)
-    signature: str = ""
 
 
 def read_seed(directory: Path, prefix: str) -> str:
@@ -168,16 +157,6 @@ def split_004_paragraphs(text: str) -> str:
     return text
 
 
-def split_glued_items(text: str) -> list[str]:
-    """Lines, with numbered items that share a line (``…促学。 3、抓好…``) split apart."""
-    return [
-        part.strip()
-        for line in text.splitlines()
-        for part in re.split(r"(?<=。)\s+(?=\d{1,2}、)", line)
-        if part.strip()
-    ]
-
-
 REPORT_HEADING_ENDINGS = (
     "实践情况", "提名权", "的监督", "会议制度", "透明度", "问题和难点", "有待提高",
     "不够明晰", "制度滞后", "原因分析", "思考及建议", "新突破",
@@ -189,123 +168,6 @@ def anonymize(text: str) -> str:
     blanked word (a year, say) as ××, never as stray asterisks."""
     text = text.replace("XXX", "某市").replace("XX市", "某市").replace("**县", "某县")
     return text.replace("**", "××")
-
-
-def parse_regulation(text: str) -> ParsedDocument:
-    """Split a normative document into preamble, numbered articles and signature."""
-    doc = ParsedDocument()
-    state = _Outline()
-    lines = _join_broken_headings(split_glued_items(text))
-    for line in lines:
-        if line in {"|", "-"}:
-            continue
-        if re.match(r"^中共.{2,20}\d{4}年\d{1,2}月\d{1,2}日$", line):
-            doc.signature = line
-        elif not state.started and not (LEVEL1.match(line) or LEVEL3.match(line)):
-            doc.preamble = "\n".join(filter(None, [doc.preamble, line]))
-        else:
-            state.started = True
-            article = state.feed(line, number=len(doc.articles) + 1)
-            if article:
-                doc.articles.append(article)
-    _drop_part_marks_if_numbered_throughout(doc.articles)
-    _unique_labels(doc.articles)
-    return doc
-
-
-def _unique_labels(articles: list[Article]) -> None:
-    """A label the document uses twice (a list restarted after a sub-heading, two paragraphs
-    under one heading) gets an ordinal, so every article is cited unambiguously:
-    ``四(一)1.`` twice reads ``四(一)1.`` and ``四(一)之二1.``; ``二`` twice ``二第1段``, ``二第2段``."""
-    counts: dict[str, int] = {}
-    for article in articles:
-        counts[article.label] = counts.get(article.label, 0) + 1
-    seen: dict[str, int] = {}
-    for article in articles:
-        label = article.label
-        if counts[label] == 1:
-            continue
-        seen[label] = seen.get(label, 0) + 1
-        if not label.endswith("."):
-            article.label = f"{label}第{seen[label]}段"
-        elif seen[label] > 1:
-            head, number = re.match(r"^(.*?)(\d+\.)$", label).groups()
-            article.label = f"{head}之{CN_NUMERAL[seen[label] - 1]}{number}"
-
-
-def _drop_part_marks_if_numbered_throughout(articles: list[Article]) -> None:
-    """Items numbered 1…N across the parts need no part mark in their label."""
-    if articles and all(a.label.endswith(f"{a.number}.") for a in articles):
-        for article in articles:
-            article.label = f"{article.number}."
-
-
-@dataclass
-class _Outline:
-    """Where the parser stands in the outline: part, section and sub-heading."""
-
-    started: bool = False
-    part: str = ""
-    part_mark: str = ""
-    section: str = ""
-    section_mark: str = ""
-    sub: str = ""
-
-    def path(self) -> str:
-        return " › ".join(filter(None, [self.part, self.section, self.sub]))
-
-    def feed(self, line: str, *, number: int) -> Article | None:
-        if (match := LEVEL1.match(line)) and _is_heading(match.group(2)):
-            self.part, self.part_mark = line, match.group(1)
-            self.section = self.section_mark = self.sub = ""
-            return None
-        if match := LEVEL2.match(line):
-            mark = f"({match.group(1)})"
-            if _is_heading(match.group(2)):
-                self.section, self.section_mark, self.sub = line, mark, ""
-                return None
-            return self._article(number, mark, match.group(2))
-        if SUBHEADING.match(line):
-            self.sub = line.rstrip(":。")
-            return None
-        if match := LEVEL3.match(line):
-            return self._article(number, f"{self.section_mark}{match.group(1)}.", match.group(2))
-        return self._article(number, self.section_mark, line, split_heading=False)
-
-    def _article(self, number: int, mark: str, text: str, split_heading=True) -> Article:
-        heading, body = split_first_sentence(text) if split_heading else ("", text)
-        label = f"{self.part_mark}{mark}" if self.part_mark else mark
-        return Article(number, label.strip(), self.path(), heading, body)
-
-
-def _is_heading(rest: str) -> bool:
-    rest = rest.strip()
-    return 0 < len(rest) <= 45 and "。" not in rest.rstrip("。")
-
-
-def _join_broken_headings(lines: list[str]) -> list[str]:
-    """``一、指导思想`` + ``和总体目标`` on the next line are one heading."""
-    joined: list[str] = []
-    for line in lines:
-        previous = joined[-1] if joined else ""
-        continues = len(line) <= 8 and not line.endswith("。") and not _starts_structure(line)
-        if LEVEL1.match(previous) and continues:
-            joined[-1] = previous + line
-        else:
-            joined.append(line)
-    return joined
-
-
-def _starts_structure(line: str) -> bool:
-    return any(p.match(line) for p in (LEVEL1, LEVEL2, LEVEL3))
-
-
-def split_first_sentence(text: str, limit: int = 30) -> tuple[str, str]:
-    """A short first sentence is the item's heading; the rest is its body."""
-    head, sep, rest = text.partition("。")
-    if sep and 0 < len(head) <= limit and rest.strip():
-        return head.strip(), rest.strip()
-    return "", text.strip()
 
 
 def parse_news(text: str) -> list[tuple[str, str]]:

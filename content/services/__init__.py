@@ -31,3 +31,12 @@ def ensure_site_tree() -> HomePage:
             hostname="localhost", port=80, root_page=home, is_default_site=True, site_name=SITE_NAME
         )
     return home
+
+
+from content.services.regulation_import import (  # noqa: E402
+    RegulationDraft,
+    create_regulation,
+    revise_regulation,
+)
+
+__all__ = ["RegulationDraft", "create_regulation", "ensure_site_tree", "revise_regulation"]
