@@ -330,3 +330,16 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None):
     yield
     if DEMO.active and (nextitem is None or not uses_demo(nextitem)):
         DEMO.leave()
+
+
+@pytest.fixture
+def editor(db):
+    """A member of Wagtail's Editors group: adds and edits pages, cannot publish, holds no quiz
+    or training rights."""
+    from django.contrib.auth.models import Group
+
+    from tests.factories import UserFactory
+
+    user = UserFactory()
+    user.groups.add(Group.objects.get(name="Editors"))
+    return user

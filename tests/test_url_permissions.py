@@ -68,6 +68,11 @@ GET = {
     "admin_quizzes:index_results": ADMIN,
     "admin_quizzes:preview": (A, A, A, A, R, 405),
     "admin_quizzes:usage": ADMIN,
+    "knowledge_point_chooser:choose": ADMIN,
+    "knowledge_point_chooser:choose_results": ADMIN,
+    "knowledge_point_chooser:chosen": ADMIN,
+    "knowledge_point_chooser:chosen_multiple": ADMIN,
+    "knowledge_point_chooser:create": ADMIN,
     "knowledge_points:add": ADMIN,
     "knowledge_points:delete": ADMIN,
     "knowledge_points:edit": ADMIN,
@@ -107,6 +112,8 @@ GET = {
     "question_categories:index": ADMIN,
     "question_categories:index_results": ADMIN,
     "question_categories:usage": ADMIN,
+    "question_drafts:index": ADMIN,
+    "question_drafts:new": ADMIN,
     "question_import:import": ADMIN,
     "question_import:template": ADMIN,
     "question_review:index": ADMIN,
@@ -197,6 +204,8 @@ GET = {
     "quizzes:start": (L, 405, 405, 405, 405, 405),
     "quizzes:state": OWN,
     "quizzes:wrong_book": SIGNED_IN,
+    "regulation_import": EDITORS,
+    "regulation_reimport": EDITORS,
     "search": PUBLIC,
     "unit_administrators:add": ADMIN,
     "unit_administrators:delete": ADMIN,
@@ -262,6 +271,8 @@ def kwargs_for(name: str, w) -> dict:
         "admin_programmes:attendance": {"pk": w.offline.pk},
         "admin_programmes:attendance_import": {"pk": w.offline.pk},
         "admin_programmes:attendance_template": {"pk": w.offline.pk},
+        "regulation_import": {"parent_id": w.article.page.get_parent().pk},
+        "regulation_reimport": {"page_id": w.article.page_id},
     }
     if name in by_name:
         return by_name[name]
@@ -277,7 +288,7 @@ def kwargs_for(name: str, w) -> dict:
     pks = {
         "person_chooser": w.users["learner"], "quiz_question_chooser": w.questions["single"],
         "article_chooser": w.article, "question_categories": w.category,
-        "knowledge_points": w.point, "admin_quizzes": w.quiz, "quiz_statistics": w.quiz,
+        "knowledge_points": w.point, "knowledge_point_chooser": w.point, "admin_quizzes": w.quiz, "quiz_statistics": w.quiz,
         "question_versions": w.questions["single"], "units": w.units["A"],
         "unit_administrators": w.administration, "admin_programmes": w.programme,
         "admin_certificates": w.certificate, "quiz_audiences": w.audience,

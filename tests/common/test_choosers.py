@@ -3,7 +3,6 @@ appoint unit administrators or set quizzes' personal settings, the question choo
 editors; a page editor is refused and never sees a name."""
 
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from tests.factories import UserFactory, staff_with
@@ -20,14 +19,6 @@ SECRET_NAME = "闻人隐名"
 def somebody():
     """An active user whose name must not leak to those who may not choose people."""
     return UserFactory(username="wenren", first_name=SECRET_NAME)
-
-
-@pytest.fixture
-def editor():
-    """A Wagtail page editor (the "Editors" group) without quiz or training rights."""
-    user = UserFactory()
-    user.groups.add(Group.objects.get(name="Editors"))
-    return user
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ from pathlib import Path
 import docx
 import pytest
 from django.conf import settings
-from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -318,14 +317,6 @@ def test_numbers_for_new_articles_avoid_kept_anchors():
 def library(db):
     """The regulation library (an index page under home)."""
     return RegulationIndexPageFactory()
-
-
-@pytest.fixture
-def editor(db):
-    """A member of Wagtail's Editors group: may add and edit pages, not publish."""
-    user = UserFactory()
-    user.groups.add(Group.objects.get(name="Editors"))
-    return user
 
 
 def _import_url(library):

@@ -140,7 +140,7 @@ def test_a_unit_administrators_report_raises_no_violation(report_admin, live_ser
 
 
 @pytest.fixture
-def editor(committed_demo):
+def userbar_editor(committed_demo):
     """A staff member with Wagtail admin access (the site shows them Wagtail's user bar)."""
     user = staff_with()
     user.username = "bianji"
@@ -148,7 +148,7 @@ def editor(committed_demo):
     return user
 
 
-def test_an_editors_pages_with_the_user_bar_raise_no_violation(editor, live_server, page):
+def test_an_editors_pages_with_the_user_bar_raise_no_violation(userbar_editor, live_server, page):
     """Wagtail's user bar on the site's pages keeps the policy too."""
     watch = Watch(page, live_server.url)
     watch.log_in("bianji")
