@@ -18,6 +18,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from content.services import ensure_site_tree
 from quizzes import services
 from quizzes.models import Attempt, AttemptQuestion
 from tests.factories import UserFactory
@@ -167,6 +168,7 @@ def exam_attempt(settings):
     """A candidate in a running 60-minute exam of five questions, in fixed order."""
     # The server runs the production hashers, not the tests' fast one.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
+    ensure_site_tree()  # the home page a log-in lands on
     user = UserFactory(username="kaosheng", password=PASSWORD)
     quiz = factories.quiz(time_limit_minutes=60, shuffle_questions=False, shuffle_options=False)
     factories.fixed(quiz, factories.bank(factories.category("法规纪律", regulation=True), count=5))
