@@ -11,6 +11,7 @@ from wagtail.admin.views.generic.chooser import ChooseResultsView, ChooseView, C
 from wagtail.admin.viewsets.chooser import ChooserViewSet
 from wagtail.admin.widgets import BaseChooser
 
+from common.choosers import IdLookupMixin, NoCreateView, SafeChosenMultipleView
 from quizzes.models import QUESTION_TYPES, Category, Question
 from quizzes.selectors import question_type_labels
 
@@ -81,7 +82,7 @@ class QuestionChooseResultsView(QuestionChooseMixin, ChooseResultsView):
     pass
 
 
-class QuestionChosenView(ChosenView):
+class QuestionChosenView(IdLookupMixin, ChosenView):
     def get_display_title(self, instance) -> str:
         return question_title(instance)
 
@@ -98,6 +99,8 @@ class QuestionChooserViewSet(ChooserViewSet):
     choose_view_class = QuestionChooseView
     choose_results_view_class = QuestionChooseResultsView
     chosen_view_class = QuestionChosenView
+    chosen_multiple_view_class = SafeChosenMultipleView
+    create_view_class = NoCreateView
 
     def get_object_list(self):
         return (
