@@ -17,7 +17,10 @@ class BadPayload(ValueError):
 
 
 def json_object(request) -> dict[str, Any]:
-    """The request's JSON object (``{}`` for an empty body); ``BadPayload`` otherwise."""
+    """The request's JSON object (``{}`` for an empty body); ``BadPayload`` otherwise, also
+    for a body holding a NUL character."""
+    if b"\x00" in request.body or b"\\u0000" in request.body:  # PostgreSQL stores no NUL
+        raise BadPayload(BAD_REQUEST)
     try:
         payload = json.loads(request.body or b"{}")
     except ValueError as error:  # JSONDecodeError and UnicodeDecodeError are ValueErrors

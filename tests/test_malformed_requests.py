@@ -205,6 +205,7 @@ BAD_JSON_BODIES = [
     b'{"question": 1.5}',
     b'{"question": 99999999999999999999999}',
     b'{"visible": "yes", "interacted": 1}',
+    b'{"position": 1, "question": 1, "response": "\\u0000"}',
 ]
 
 
