@@ -6,6 +6,7 @@ the rules at start-up with ``allow_chooser`` (the people chooser is used by the 
 administrators of training and the personal settings of quizzes), so common imports no app.
 """
 
+import re
 from collections import defaultdict
 from collections.abc import Callable
 
@@ -13,8 +14,15 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
+from django.http import Http404
 from wagtail.admin.forms.choosers import BaseFilterForm
-from wagtail.admin.views.generic.chooser import ChooseResultsView, ChooseView, ChosenView
+from wagtail.admin.views.generic.chooser import (
+    ChooseResultsView,
+    ChooseView,
+    ChosenMultipleView,
+    ChosenView,
+    CreateView,
+)
 from wagtail.admin.viewsets.chooser import ChooserViewSet
 from wagtail.admin.widgets import BaseChooser
 
@@ -98,7 +106,34 @@ class PersonChooserWidget(BaseChooser):
         return person(instance)
 
 
-class PersonChosenView(ChosenView):
+ID = re.compile(r"[0-9]{1,18}")
+
+
+class IdLookupMixin:
+    """A chosen view that takes ids for what they must be: text that is not an id names
+    nothing (404), and is never handed to the database."""
+
+    def get_object(self, pk):
+        if not ID.fullmatch(str(pk)):
+            raise Http404("没有这一项。")
+        return super().get_object(int(pk))
+
+    def get_objects(self, pks):
+        return super().get_objects([int(pk) for pk in pks if ID.fullmatch(pk)])
+
+
+class SafeChosenMultipleView(IdLookupMixin, ChosenMultipleView):
+    pass
+
+
+class NoCreateView(CreateView):
+    """A chooser without a creation form has nothing to create here."""
+
+    def dispatch(self, request, *args, **kwargs):
+        raise Http404("这里不能新建。")
+
+
+class PersonChosenView(IdLookupMixin, ChosenView):
     def get_display_title(self, instance) -> str:
         return person(instance)
 
@@ -112,6 +147,8 @@ class PersonChooserViewSet(ScopedChooserViewSet):
     choose_view_class = UserChooseView
     choose_results_view_class = UserChooseResultsView
     chosen_view_class = PersonChosenView
+    chosen_multiple_view_class = SafeChosenMultipleView
+    create_view_class = NoCreateView
 
     def get_object_list(self):
         return get_user_model().objects.filter(is_active=True).order_by("username")

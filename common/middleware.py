@@ -1,8 +1,10 @@
-"""Middleware shared by the whole site: sliding session expiry and the Content-Security-Policy."""
+"""Middleware shared by the whole site: sliding session expiry, the Content-Security-Policy
+and the refusal of NUL characters."""
 
 import time
 
 from django.conf import settings
+from django.views.defaults import bad_request
 
 RENEWED_AT_KEY = "_renewed_at"
 # Seconds since the epoch; tests replace it to move time on.
@@ -59,3 +61,18 @@ class ContentSecurityPolicyMiddleware:
         if settings.DEBUG and response.status_code >= 400:
             return False  # Django's debug pages style and script themselves inline
         return response.get("Content-Type", "").startswith("text/html")
+
+
+class RejectNulMiddleware:
+    """A NUL character names nothing on this site, and PostgreSQL refuses it in any query: a
+    request with one in its path or query string gets the Chinese 400 page before any view
+    runs (forms already refuse NUL in posted fields, ``common.payload`` in JSON bodies)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        query = request.META.get("QUERY_STRING", "")
+        if "\x00" in request.path or "%00" in query or "\x00" in query:
+            return bad_request(request, exception=None)
+        return self.get_response(request)

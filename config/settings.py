@@ -78,6 +78,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "common.middleware.RejectNulMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "learning.middleware.RequirePasswordChangeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -275,6 +276,20 @@ STUDY_HEARTBEAT_SECONDS = int(os.environ.get("STUDY_HEARTBEAT_SECONDS", "30"))
 STUDY_HEARTBEAT_CAP_SECONDS = int(os.environ.get("STUDY_HEARTBEAT_CAP_SECONDS", "45"))
 STUDY_IDLE_SECONDS = int(os.environ.get("STUDY_IDLE_SECONDS", "300"))
 STUDY_PRESENCE_CHECK_MINUTES = int(os.environ.get("STUDY_PRESENCE_CHECK_MINUTES", "20"))
+
+# Excel imports (common/excel.py): what an uploaded .xlsx may hold, checked from its zip
+# directory before anything is parsed, then while its rows are read. See README (导入).
+EXCEL_MAX_UNPACKED_BYTES = int(os.environ.get("EXCEL_MAX_UNPACKED_MB", "50")) * 1024 * 1024
+EXCEL_MAX_MEMBER_BYTES = int(os.environ.get("EXCEL_MAX_MEMBER_MB", "30")) * 1024 * 1024
+EXCEL_MAX_COMPRESSION_RATIO = int(os.environ.get("EXCEL_MAX_COMPRESSION_RATIO", "100"))
+EXCEL_MAX_MEMBERS = int(os.environ.get("EXCEL_MAX_MEMBERS", "200"))
+EXCEL_MAX_SHARED_STRINGS_BYTES = (
+    int(os.environ.get("EXCEL_MAX_SHARED_STRINGS_MB", "20")) * 1024 * 1024
+)
+EXCEL_MAX_SHARED_STRINGS = int(os.environ.get("EXCEL_MAX_SHARED_STRINGS", "200000"))
+EXCEL_MAX_ROWS = int(os.environ.get("EXCEL_MAX_ROWS", "20000"))
+EXCEL_MAX_COLUMNS = int(os.environ.get("EXCEL_MAX_COLUMNS", "100"))
+EXCEL_MAX_TEXT_CHARS = int(os.environ.get("EXCEL_MAX_TEXT_CHARS", "10000000"))
 
 # Security -------------------------------------------------------------------------------------
 

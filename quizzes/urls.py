@@ -12,14 +12,14 @@ urlpatterns = [
     path("practice/favourite/", practice.favourite, name="favourite"),
     path("practice/wrong-book/", practice.wrong_book, name="wrong_book"),
     path(
-        "practice/wrong-book/<int:question_id>/remove/", practice.remove_wrong, name="remove_wrong"
+        "practice/wrong-book/<id:question_id>/remove/", practice.remove_wrong, name="remove_wrong"
     ),
     path("practice/<str:mode>/", practice.question, name="practice_question"),
-    path("attempts/<int:pk>/", attempts.attempt_page, name="attempt"),
-    path("attempts/<int:pk>/save/", attempts.save, name="save"),
-    path("attempts/<int:pk>/state/", attempts.state, name="state"),
-    path("attempts/<int:pk>/finish/", attempts.finish, name="finish"),
-    path("attempts/<int:pk>/result/", attempts.result, name="result"),
+    path("attempts/<id:pk>/", attempts.attempt_page, name="attempt"),
+    path("attempts/<id:pk>/save/", attempts.save, name="save"),
+    path("attempts/<id:pk>/state/", attempts.state, name="state"),
+    path("attempts/<id:pk>/finish/", attempts.finish, name="finish"),
+    path("attempts/<id:pk>/result/", attempts.result, name="result"),
     path("<str:slug>/", attempts.quiz_detail, name="detail"),
     path("<str:slug>/start/", attempts.start, name="start"),
 ]

@@ -34,6 +34,7 @@ OWN = (L, 200, 404, 404, 404, 404)  # the learner's own attempt, result or certi
 PUBLIC = (200, 200, 200, 200, 200, 200)
 REPORT = (L, 403, 403, 200, 403, 200)  # unit reports: the administrator sees their own units
 EDITORS = (A, A, A, A, 200, 200)  # public regulation text or a tag list, for every admin user
+NO_CREATE = (A, A, A, A, R, 404)  # a chooser without a creation form
 
 GET = {
     "audit_log_export": EDITORS,
@@ -72,7 +73,7 @@ GET = {
     "knowledge_point_chooser:choose_results": ADMIN,
     "knowledge_point_chooser:chosen": ADMIN,
     "knowledge_point_chooser:chosen_multiple": ADMIN,
-    "knowledge_point_chooser:create": ADMIN,
+    "knowledge_point_chooser:create": NO_CREATE,
     "knowledge_points:add": ADMIN,
     "knowledge_points:delete": ADMIN,
     "knowledge_points:edit": ADMIN,
@@ -101,7 +102,7 @@ GET = {
     "person_chooser:choose_results": ADMIN,
     "person_chooser:chosen": ADMIN,
     "person_chooser:chosen_multiple": ADMIN,
-    "person_chooser:create": ADMIN,
+    "person_chooser:create": NO_CREATE,
     "question_bank:index": ADMIN,
     "question_bank:index_results": ADMIN,
     "question_categories:add": ADMIN,
@@ -184,7 +185,7 @@ GET = {
     "quiz_question_chooser:choose_results": ADMIN,
     "quiz_question_chooser:chosen": ADMIN,
     "quiz_question_chooser:chosen_multiple": ADMIN,
-    "quiz_question_chooser:create": ADMIN,
+    "quiz_question_chooser:create": NO_CREATE,
     "quiz_statistics:export": ADMIN,
     "quiz_statistics:index": ADMIN,
     "quiz_statistics:index_results": ADMIN,

@@ -5,9 +5,16 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from django.conf import settings
-from openpyxl import Workbook
 
-from common.excel import BOLD, cell, header_row, safe_row, workbook_bytes
+from common.excel import (
+    BOLD,
+    SafeWorkbook,
+    cell,
+    header_row,
+    new_workbook,
+    safe_row,
+    workbook_bytes,
+)
 from learning.models import Rank
 from learning.reports.figures import (
     HUNDRED,
@@ -59,7 +66,7 @@ def summary_values(row: UnitRow, *, own: bool = False) -> list:
     ]  # fmt: skip
 
 
-def _summary_sheet(workbook: Workbook, report: UnitReport, *, own: bool) -> None:
+def _summary_sheet(workbook: SafeWorkbook, report: UnitReport, *, own: bool) -> None:
     sheet = workbook.create_sheet(SUMMARY_SHEET)
     scope = report.scope
     headers = header_row(sheet, SUMMARY_HEADERS, SUMMARY_WIDTHS)
@@ -111,7 +118,7 @@ def person_row(scope: ReportScope, enrollment, person: PersonFigures) -> list:
     ]  # fmt: skip
 
 
-def _names_sheet(workbook: Workbook, scope: ReportScope, kind: str) -> None:
+def _names_sheet(workbook: SafeWorkbook, scope: ReportScope, kind: str) -> None:
     sheet = workbook.create_sheet(NAMES_SHEET)
     sheet.freeze_panes = "A3"
     sheet.append([cell(sheet, f"{ROSTERS[kind]}", font=BOLD)])
@@ -125,7 +132,7 @@ def export_workbook(
 ) -> bytes:
     """The report as .xlsx, as the page shows it: "统计" (each unit's figures, with its sub-units
     or of its own people only, indented by depth) and "名单" (the chosen name list)."""
-    workbook = Workbook(write_only=True)
+    workbook = new_workbook(write_only=True)
     _summary_sheet(workbook, report, own=own)
     _names_sheet(workbook, report.scope, roster_kind)
     return workbook_bytes(workbook)

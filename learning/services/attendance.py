@@ -12,10 +12,17 @@ from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 from django.utils import timezone
-from openpyxl import Workbook
 
 from common.audit import audit
-from common.excel import RowError, SheetSpec, cell_text, header_row, read_sheets, workbook_bytes
+from common.excel import (
+    RowError,
+    SheetSpec,
+    cell_text,
+    header_row,
+    new_workbook,
+    read_sheets,
+    workbook_bytes,
+)
 from learning.models import AttendanceRecord, Enrollment, ProgrammeItem
 from learning.services.base import (
     ATTENDANCE_ACTION,
@@ -173,7 +180,7 @@ class AttendanceImportResult:
 
 def attendance_template(item: ProgrammeItem | None = None) -> bytes:
     """An empty import file: the header and a 填写说明 sheet."""
-    book = Workbook()
+    book = new_workbook()
     sheet = book.active
     sheet.title = SHEET.name
     sheet.append(header_row(sheet, SHEET.headers, (18, 14, 8)))

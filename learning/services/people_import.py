@@ -27,7 +27,6 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
-from openpyxl import Workbook
 from openpyxl.styles import Alignment
 from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -35,9 +34,11 @@ from common.audit import audit
 from common.excel import (
     DEFAULT_MAX_BYTES,
     RowError,
+    SafeWorkbook,
     SheetSpec,
     cell_text,
     header_row,
+    new_workbook,
     read_sheets,
     workbook_bytes,
 )
@@ -114,7 +115,7 @@ GENERAL_HELP = [
 ]
 
 
-def _help_sheet(workbook: Workbook) -> None:
+def _help_sheet(workbook: SafeWorkbook) -> None:
     sheet = workbook.create_sheet(HELP_SHEET)
     sheet.append(header_row(sheet, ["工作表", "列", "是否必填", "说明"], (10, 14, 10, 80)))
     for row in COLUMN_HELP:
@@ -128,7 +129,7 @@ def _help_sheet(workbook: Workbook) -> None:
 
 def build_template() -> bytes:
     """An empty import file: "单位" and "人员" with their headers, and "填写说明"."""
-    workbook = Workbook()
+    workbook = new_workbook()
     units = workbook.active
     units.title = UNIT_SHEET
     units.append(header_row(units, UNIT_HEADERS, (16, 30, 16)))
@@ -149,7 +150,7 @@ def build_template() -> bytes:
 
 def password_workbook(people: list[NewPerson]) -> bytes:
     """The initial passwords of an import, to hand out: 用户名, 初始密码, 姓名."""
-    workbook = Workbook()
+    workbook = new_workbook()
     sheet = workbook.active
     sheet.title = "初始密码"
     sheet.append(header_row(sheet, ["用户名", "初始密码", "姓名"], (18, 18, 14)))

@@ -189,6 +189,8 @@ class QuestionTypeViewSet(ModelViewSet):
     ordering = "-updated_at"
     list_per_page = 50
     add_to_reference_index = False  # imported questions are written in bulk, unindexed
+    # The pk is a parent link, which Wagtail would route as any text (a 500 on "abc").
+    pk_path_converter = "id"
 
     def __init__(self, model: type[Question], **kwargs) -> None:
         super().__init__(name=f"questions_{model.kind}", model=model, **kwargs)

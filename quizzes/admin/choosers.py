@@ -10,7 +10,12 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic.chooser import ChooseResultsView, ChooseView, ChosenView
 from wagtail.admin.widgets import BaseChooser
 
-from common.choosers import ScopedChooserViewSet
+from common.choosers import (
+    IdLookupMixin,
+    NoCreateView,
+    SafeChosenMultipleView,
+    ScopedChooserViewSet,
+)
 from quizzes.models import QUESTION_TYPES, Category, KnowledgePoint, Question
 from quizzes.models.bank import drawable_q
 from quizzes.selectors import question_type_labels
@@ -82,7 +87,7 @@ class QuestionChooseResultsView(QuestionChooseMixin, ChooseResultsView):
     pass
 
 
-class QuestionChosenView(ChosenView):
+class QuestionChosenView(IdLookupMixin, ChosenView):
     def get_display_title(self, instance) -> str:
         return question_title(instance)
 
@@ -100,6 +105,8 @@ class QuestionChooserViewSet(ScopedChooserViewSet):
     choose_view_class = QuestionChooseView
     choose_results_view_class = QuestionChooseResultsView
     chosen_view_class = QuestionChosenView
+    chosen_multiple_view_class = SafeChosenMultipleView
+    create_view_class = NoCreateView
 
     def get_object_list(self):
         return (
@@ -150,6 +157,10 @@ class KnowledgePointChooseResultsView(KnowledgePointChooseMixin, ChooseResultsVi
     pass
 
 
+class KnowledgePointChosenView(IdLookupMixin, ChosenView):
+    pass
+
+
 class KnowledgePointChooserViewSet(ScopedChooserViewSet):
     """The knowledge point of a draw rule, searched in a modal instead of a list of every tag."""
 
@@ -160,6 +171,9 @@ class KnowledgePointChooserViewSet(ScopedChooserViewSet):
     edit_item_text = "编辑知识点"
     choose_view_class = KnowledgePointChooseView
     choose_results_view_class = KnowledgePointChooseResultsView
+    chosen_view_class = KnowledgePointChosenView
+    chosen_multiple_view_class = SafeChosenMultipleView
+    create_view_class = NoCreateView
 
     def get_object_list(self):
         return KnowledgePoint.objects.annotate(question_count=Count("questions")).order_by("name")

@@ -11,7 +11,6 @@ from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils import timezone
 from django.views.generic import TemplateView, View
-from openpyxl import Workbook
 from openpyxl.styles import Alignment
 from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views import generic
@@ -20,7 +19,14 @@ from wagtail.admin.viewsets.base import ViewSet
 from wagtail.admin.widgets.button import HeaderButton
 
 from common.admin import PolicyCheckedMixin, local, policy_menu_item
-from common.excel import BOLD, header_row, safe_row, workbook_bytes, xlsx_response
+from common.excel import (
+    BOLD,
+    header_row,
+    new_workbook,
+    safe_row,
+    workbook_bytes,
+    xlsx_response,
+)
 from quizzes import selectors, statistics
 from quizzes.models import Attempt, Quiz
 from quizzes.permissions import STATISTICS
@@ -118,7 +124,7 @@ PERCENT = "0.0%"
 
 def statistics_workbook(report: selectors.QuizReport) -> bytes:
     """Sheets 概况 (summary figures and distribution) and 题目分析 (one row per question)."""
-    book = Workbook()
+    book = new_workbook()
     _summary_sheet(book.active, report)
     _items_sheet(book.create_sheet("题目分析"), report.items)
     return workbook_bytes(book)

@@ -3,11 +3,17 @@
 from decimal import Decimal
 from typing import Any
 
-from openpyxl import Workbook
 from openpyxl.styles import Alignment
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from common.excel import DEFAULT_MAX_BYTES, header_row, safe_row, workbook_bytes
+from common.excel import (
+    DEFAULT_MAX_BYTES,
+    SafeWorkbook,
+    header_row,
+    new_workbook,
+    safe_row,
+    workbook_bytes,
+)
 from quizzes.excel.columns import (
     HEADERS,
     HELP_SHEET_NAME,
@@ -86,7 +92,7 @@ def _add_choice_lists(sheet) -> None:
         sheet.add_data_validation(validation)
 
 
-def _question_sheet(workbook: Workbook):
+def _question_sheet(workbook: SafeWorkbook):
     sheet = workbook.active
     sheet.title = SHEET_NAME
     sheet.append(header_row(sheet, HEADERS, [COLUMN_WIDTHS.get(h, 10) for h in HEADERS]))
@@ -94,7 +100,7 @@ def _question_sheet(workbook: Workbook):
     return sheet
 
 
-def _help_sheet(workbook: Workbook) -> None:
+def _help_sheet(workbook: SafeWorkbook) -> None:
     sheet = workbook.create_sheet(HELP_SHEET_NAME)
     sheet.append(header_row(sheet, ["列", "是否必填", "说明"], (14, 14, 90)))
     for row in COLUMN_HELP:
@@ -108,7 +114,7 @@ def _help_sheet(workbook: Workbook) -> None:
 
 def build_template() -> bytes:
     """An empty import file: the "题目" sheet with its header and a "填写说明" sheet."""
-    workbook = Workbook()
+    workbook = new_workbook()
     _add_choice_lists(_question_sheet(workbook))
     _help_sheet(workbook)
     return workbook_bytes(workbook)
@@ -171,7 +177,7 @@ def _ids_of(questions) -> list[int]:
 
 def export_questions(queryset) -> bytes:
     """The questions of ``queryset`` (a queryset or search results, any type) as an import file."""
-    workbook = Workbook()
+    workbook = new_workbook()
     sheet = _question_sheet(workbook)
     for question in _concrete_questions(_ids_of(queryset)):
         sheet.append(safe_row(sheet, export_row(question)))

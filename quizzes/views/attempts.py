@@ -1,7 +1,5 @@
 """Learner pages: quiz list, start, the attempt page and its JSON API, results, history."""
 
-import json
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from common.payload import BAD_REQUEST, BadPayload, bad_request, json_object, whole_number
 from quizzes import drawing, presenters, selectors, services
 from quizzes.models import Attempt, AttemptQuestion, Quiz
 from quizzes.services import AnswerFormatError, QuizError
@@ -92,6 +91,17 @@ def attempt_page(request, pk):
 UNTIMED_COUNTDOWN_SECONDS = 3600
 
 
+def _save_numbers(payload: dict) -> tuple[int, int | None, int | None]:
+    """The question's position and the optional ``seq`` and ``base`` of a save, each a whole
+    number within the database's range; ``BadPayload`` otherwise."""
+    position = whole_number(payload.get("position"))
+    numbers = {key: payload.get(key) for key in ("seq", "base")}
+    checked = {key: None if v is None else whole_number(v) for key, v in numbers.items()}
+    if position is None or any(v is not None and checked[k] is None for k, v in numbers.items()):
+        raise BadPayload(BAD_REQUEST)
+    return position, checked["seq"], checked["base"]
+
+
 @login_required
 @require_POST
 def save(request, pk):
@@ -99,11 +109,10 @@ def save(request, pk):
     changes of one question and ``base`` is the number the page loaded it with: an older save
     is answered ``stale``, a page out of date ``conflict`` (409); neither changes anything."""
     try:
-        payload = json.loads(request.body or b"{}")
-        position = int(payload["position"])
-        seq, base = (None if payload.get(k) is None else int(payload[k]) for k in ("seq", "base"))
-    except (ValueError, KeyError, TypeError):
-        return JsonResponse({"ok": False, "error": "请求格式不正确。"}, status=400)
+        payload = json_object(request)
+        position, seq, base = _save_numbers(payload)
+    except BadPayload as error:
+        return bad_request(str(error))
     try:
         result = services.save_answer(
             attempt_id=pk,

@@ -1,7 +1,5 @@
 """Practice pages: one question at a time with instant feedback, wrong-answer book, favourites."""
 
-import json
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
@@ -12,6 +10,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from common.payload import LARGEST, BadPayload, bad_request, json_object, whole_number
 from quizzes import presenters, selectors, services
 from quizzes.models import (
     QUESTION_TYPES,
@@ -91,19 +90,24 @@ def _question_context(request, current, recite: bool, mode: str, now) -> dict:
     }
 
 
-def _payload(request) -> dict:
-    try:
-        return json.loads(request.body or b"{}")
-    except ValueError:
-        return {}
+def _question(request) -> tuple[dict, Question]:
+    """The request's JSON object and the published question it names; ``BadPayload`` when the
+    body is not an object or names no question, 404 when there is no such question."""
+    payload = json_object(request)
+    question_id = whole_number(payload.get("question"))
+    if question_id is None:
+        raise BadPayload("缺少题目编号，或题目编号不是整数。")
+    return payload, get_object_or_404(Question.objects.published(), pk=question_id)
 
 
 @login_required
 @require_POST
 def answer(request):
     """Grade a practice answer and return the key, explanation and citation."""
-    payload = _payload(request)
-    question = get_object_or_404(Question.objects.published(), pk=payload.get("question"))
+    try:
+        payload, question = _question(request)
+    except BadPayload as error:
+        return bad_request(str(error))
     if _answers_held_back(request.user, question, timezone.now()):
         message = "这道题在您尚未结束的测试或考试中，答案和解析将在测试结束后公布。"
         return JsonResponse({"error": message}, status=409)
@@ -111,11 +115,11 @@ def answer(request):
         user=request.user, question=question, response=payload.get("response"), now=timezone.now()
     )
     if payload.get("mode") in ("sequential", "chapter"):
-        category = Category.objects.filter(pk=payload.get("category")).first()
+        category = Category.objects.filter(pk=whole_number(payload.get("category"))).first()
         services.record_practice_progress(
             user=request.user,
             category=category,
-            position=int(payload.get("index", 0)) + 1,
+            position=(whole_number(payload.get("index", 0), largest=LARGEST - 1) or 0) + 1,
             correct=result.is_correct,
         )
     return JsonResponse(_feedback(request, question, result))
@@ -155,7 +159,10 @@ def _feedback(request, question, result) -> dict:
 @require_POST
 def favourite(request):
     """Add a question to favourites, or take it out again."""
-    question = get_object_or_404(Question.objects.published(), pk=_payload(request).get("question"))
+    try:
+        _, question = _question(request)
+    except BadPayload as error:
+        return bad_request(str(error))
     deleted, _ = Favourite.objects.filter(user=request.user, question=question).delete()
     if not deleted:
         Favourite.objects.create(user=request.user, question=question)

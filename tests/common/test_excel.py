@@ -9,6 +9,7 @@ from openpyxl import Workbook, load_workbook
 
 from common import excel
 from common.excel import RowError, SheetSpec, read_sheets, safe_row, workbook_bytes
+from tests.common import bombs
 
 SPEC = SheetSpec("名单", ("用户名", "学时"), max_rows=3)
 
@@ -59,16 +60,19 @@ def test_the_row_limit_refuses_the_whole_file():
     assert found.rows == {} and messages(found) == ["超过 3 行的上限，请分成多个文件导入"]
 
 
-def test_a_sheet_of_empty_rows_stops_at_the_scan_limit(monkeypatch):
-    """Formatted but empty rows are not read forever: reading stops at MAX_SCANNED_ROWS."""
-    monkeypatch.setattr(excel, "MAX_SCANNED_ROWS", 50)
+def test_a_sheet_of_empty_rows_stops_at_the_scan_limit(settings):
+    """Formatted but empty rows are not read forever: reading stops at EXCEL_MAX_ROWS."""
+    settings.EXCEL_MAX_ROWS = 50
     book = Workbook()
     sheet = book.active
     sheet.append(["用户名", "学时"])
     for number in range(2, 200):
         sheet.cell(row=number, column=1).number_format = "@"
         sheet.cell(row=number, column=1).value = ""
-    found = read_sheets(io.BytesIO(workbook_bytes(book)), [SPEC])
+    content = bombs.replace_parts(workbook_bytes(book), {})  # as written: A1:B199 declared
+    assert "声明的范围过大" in messages(read_sheets(io.BytesIO(content), [SPEC]))[0]
+    undeclared = bombs.strip_dimension(content)
+    found = read_sheets(io.BytesIO(undeclared), [SPEC])
     assert messages(found) == ["超过 50 行（含空行），请分成多个文件导入"]
 
 
@@ -90,14 +94,14 @@ def test_a_file_over_the_size_limit_is_refused_before_reading():
     assert messages(found) == ["文件过大：超过上限 100 字节，请分批导入。"]
 
 
-def test_a_zip_bomb_is_refused_before_it_is_unpacked(monkeypatch):
-    """A small file that unpacks to more than MAX_UNPACKED_BYTES is refused unread."""
-    monkeypatch.setattr(excel, "MAX_UNPACKED_BYTES", 10_000)
+def test_a_zip_bomb_is_refused_before_it_is_unpacked(settings):
+    """A small file that unpacks to more than EXCEL_MAX_UNPACKED_BYTES is refused unread."""
+    settings.EXCEL_MAX_UNPACKED_BYTES = 10_000
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("xl/sharedStrings.xml", "x" * 50_000)
     found = read_sheets(io.BytesIO(buffer.getvalue()), [SPEC])
-    assert "解压后超过" in messages(found)[0]
+    assert "解压后过大" in messages(found)[0]
 
 
 def test_a_damaged_sheet_is_refused_with_a_message():
