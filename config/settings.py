@@ -70,6 +70,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "common.admission.AdmissionMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -244,6 +245,11 @@ QUIZ_SAVE_GRACE_SECONDS = int(os.environ.get("QUIZ_SAVE_GRACE_SECONDS", "60"))
 # How often an attempt page asks the server for its time left (a moved end reaches the page
 # within this many seconds; each answer saved also brings it).
 QUIZ_STATE_SYNC_SECONDS = int(os.environ.get("QUIZ_STATE_SYNC_SECONDS", "60"))
+
+# Admission control (common.admission): a request that waited longer than this in gunicorn's
+# queue is refused at once with 503 请稍候重试; 0 turns it off.
+ADMISSION_MAX_WAIT_SECONDS = float(os.environ.get("ADMISSION_MAX_WAIT_SECONDS", "10"))
+ADMISSION_RETRY_AFTER_SECONDS = int(os.environ.get("ADMISSION_RETRY_AFTER_SECONDS", "5"))
 
 # Study time: one 学时 is this many minutes; the lesson page beats every HEARTBEAT seconds, one
 # beat credits at most HEARTBEAT_CAP seconds, nothing is credited after IDLE seconds without
