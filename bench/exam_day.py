@@ -114,7 +114,12 @@ def wipe_services(env: dict) -> None:
     import psycopg
     import redis
 
-    with psycopg.connect(env["DATABASE_URL"], autocommit=True) as conn:
+    url = env["DATABASE_URL"]
+    name = url.rsplit("/", 1)[1].split("?")[0]
+    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+    with psycopg.connect(url, autocommit=True) as conn:
         conn.execute("DROP SCHEMA public CASCADE")
         conn.execute("CREATE SCHEMA public")
     redis.Redis.from_url(env["REDIS_URL"]).flushdb()
@@ -406,7 +411,8 @@ class Question:
     blanks: int
 
 
-def parse_paper(html: str) -> tuple[list[Question], int]:
+def parse_paper(html: str) -> tuple[list[Question], int, float]:
+    """The questions, the state-check period and the seconds left, as the page reads them."""
     questions = []
     chunks = QUESTION_RE.split(html)
     for i in range(1, len(chunks), 4):
@@ -419,7 +425,12 @@ def parse_paper(html: str) -> tuple[list[Question], int]:
         options = chunk.count(f'name="q{position}"')
         questions.append(Question(position, kind, seq, options, chunk.count('class="blank"')))
     sync = re.search(r'data-sync-seconds="(\d+)"', html)
-    return questions, int(sync.group(1)) if sync else 60
+    remaining = re.search(r'data-remaining="(\d+)"', html)
+    return (
+        questions,
+        int(sync.group(1)) if sync else 60,
+        float(remaining.group(1)) if remaining else 3600.0,
+    )
 
 
 def answer_for(question: Question, rng: random.Random):
@@ -480,7 +491,8 @@ class Candidate:
         reply = await self.patiently(
             kind, "GET", f"/quizzes/attempts/{self.attempt}/", expect={200}
         )
-        self.questions, self.sync_seconds = parse_paper(reply.text)
+        self.questions, self.sync_seconds, remaining = parse_paper(reply.text)
+        self.ends = time.monotonic() + remaining  # the server's deadline, on this clock
         self.page = 1 + self.rng.randrange(PAGE_SPACE - 1)
         self.changes = 0
         self.last_clock = time.monotonic()
@@ -488,26 +500,35 @@ class Candidate:
             self.run.stats.error(kind, "empty paper")
             raise Failed("empty paper")
 
-    async def save(self, question: Question):
+    async def save(self, question: Question) -> bool:
+        """Send one answer as the page does, retrying until acknowledged; False once the
+        server says the attempt is over."""
         self.changes += 1
         seq = self.changes * PAGE_SPACE + self.page
         response = answer_for(question, self.rng)
         payload = {"position": question.position, "response": response, "seq": seq}
         payload["base"] = question.seq
         path = f"/quizzes/attempts/{self.attempt}/save/"
-        for attempt in range(30):  # the page retries with a growing delay, capped at 15 s
+        for attempt in range(1000):  # the page retries with a growing delay, capped at 15 s
             try:
-                reply = await self.browser.request("save", "POST", path, data=payload, expect={200})
+                expect = {200, 409}
+                reply = await self.browser.request(
+                    "save", "POST", path, data=payload, expect=expect
+                )
                 break
             except (Refused, Failed):
+                if time.monotonic() > self.ends:
+                    self.run.stats.gave_up["save"] += 1
+                    return False
                 await asyncio.sleep(min(2**attempt, 15))
-        else:
-            self.run.stats.gave_up["save"] += 1
-            return
         data = reply.json()
+        if reply.status == 409:
+            self.run.stats.error("save", "conflict" if data.get("conflict") else "finished")
+            return False
         if data.get("ok") and not data.get("stale"):
             self.run.stats.acked[(self.attempt, question.position)] = (seq, response)
             self.last_clock = time.monotonic()
+        return True
 
     async def state(self):
         path = f"/quizzes/attempts/{self.attempt}/state/"
@@ -524,22 +545,23 @@ class Candidate:
         await self.start()
         await self.load_paper("attempt_page")
         limit = self.run.args.exam_minutes * 60
-        started = time.monotonic()
-        hand_in = started + limit * self.rng.uniform(0.7, 0.95)
+        hand_in = self.ends - limit * self.rng.uniform(0.05, 0.3)
+        began = time.monotonic()
+        left = hand_in - began
+        share = self.run.args
         reload_at = (
-            started + limit * self.rng.uniform(0.2, 0.6)
-            if self.rng.random() < self.run.args.reload_share
+            began + left * self.rng.uniform(0.2, 0.8)
+            if self.rng.random() < share.reload_share
             else None
         )
         back_at = (
-            started + limit * self.rng.uniform(0.1, 0.6)
-            if self.rng.random() < self.run.args.return_share
+            began + left * self.rng.uniform(0.1, 0.8)
+            if self.rng.random() < share.return_share
             else None
         )
         order = 0
-        every = self.run.args.save_every
         while True:
-            wait = every * self.rng.uniform(0.8, 1.2)
+            wait = share.save_every * self.rng.uniform(0.8, 1.2)
             if time.monotonic() + wait >= hand_in:
                 break
             await asyncio.sleep(wait)
@@ -551,7 +573,8 @@ class Candidate:
                 await self.state()  # visibilitychange: the tab came back
             question = self.questions[order % len(self.questions)]
             order += 1
-            await self.save(question)
+            if not await self.save(question):
+                break
             if time.monotonic() - self.last_clock >= self.sync_seconds:
                 await self.state()
         await asyncio.sleep(max(0, hand_in - time.monotonic()))
