@@ -15,8 +15,10 @@ blueprint with seeded tries, so a blueprint it accepts is one ``draw`` can meet.
 
 import math
 import random
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 
 TRIES = 30
 
@@ -40,6 +42,12 @@ class Rule:
     points: Decimal
     pool: tuple[Candidate, ...]
 
+    @cached_property
+    def split(self) -> tuple[tuple[Candidate, ...], tuple[Candidate, ...]]:
+        """The pool's regulation questions and the others (computed once per blueprint)."""
+        regulation = tuple(c for c in self.pool if c.is_regulation)
+        return regulation, tuple(c for c in self.pool if not c.is_regulation)
+
 
 @dataclass(frozen=True)
 class Blueprint:
@@ -56,6 +64,15 @@ class Blueprint:
     @property
     def required_regulation_points(self) -> Decimal:
         return self.total_points * self.min_share
+
+    @cached_property
+    def rule_bounds(self) -> tuple[tuple[int, int], ...]:
+        """Per rule, ``_bounds`` (computed once: a kept blueprint serves many draws)."""
+        return tuple(_bounds(rule, self) for rule in self.rules)
+
+    @cached_property
+    def usable_pools(self) -> tuple[list["Candidate"], ...]:
+        return tuple(_usable(rule, self) for rule in self.rules)
 
 
 @dataclass(frozen=True)
@@ -186,15 +203,13 @@ def _meets_share(blueprint: Blueprint, paper: list[DrawnQuestion]) -> bool:
 def _random_quotas(blueprint: Blueprint, rng: random.Random) -> list[int]:
     """Start from what a plain random draw would give, then add regulation questions as needed."""
     quotas = []
-    for rule in blueprint.rules:
-        low, high = _bounds(rule, blueprint)
-        usable = _usable(rule, blueprint)
+    for rule, usable, (low, high) in zip(
+        blueprint.rules, blueprint.usable_pools, blueprint.rule_bounds, strict=True
+    ):
         natural = sum(c.is_regulation for c in rng.sample(usable, min(rule.count, len(usable))))
         quotas.append(min(max(natural, low), high))
     while _regulation_shortfall(blueprint, quotas) > 0:
-        open_rules = [
-            i for i, r in enumerate(blueprint.rules) if quotas[i] < _bounds(r, blueprint)[1]
-        ]
+        open_rules = [i for i, (_, high) in enumerate(blueprint.rule_bounds) if quotas[i] < high]
         if not open_rules:
             break
         quotas[rng.choice(open_rules)] += 1
@@ -215,11 +230,9 @@ def _greedy_draw(blueprint: Blueprint, quotas: list[int], rng: random.Random):
 
 def _pick(rule: Rule, quota: int, taken: set[str], rng: random.Random) -> list[Candidate] | None:
     """``rule.count`` questions, ``quota`` of them regulation content where the pool allows,
-    none whose question or group is already on the paper."""
-    regulation = [c for c in rule.pool if c.is_regulation]
-    other = [c for c in rule.pool if not c.is_regulation]
-    rng.shuffle(regulation)
-    rng.shuffle(other)
+    none whose question or group is already on the paper. The pools are walked in a random
+    order drawn lazily, so a draw costs what it takes, not the size of the pool."""
+    regulation, other = (_shuffled(part, rng) for part in rule.split)
     seen = set(taken)
     picked = _take(regulation, quota, seen)
     picked += _take(other, rule.count - len(picked), seen)
@@ -227,11 +240,23 @@ def _pick(rule: Rule, quota: int, taken: set[str], rng: random.Random) -> list[C
     return picked if len(picked) == rule.count else None
 
 
-def _take(candidates: list[Candidate], wanted: int, seen: set[str]) -> list[Candidate]:
-    """Up to ``wanted`` candidates whose slot is not in ``seen`` (which they are added to)."""
-    chosen = []
-    for candidate in candidates:
-        if len(chosen) == wanted:
+def _shuffled(items: tuple, rng: random.Random) -> Iterator:
+    """``items`` in a uniformly random order, each drawn when asked for (Fisher–Yates with
+    the swaps kept in a dict instead of a shuffled copy of the whole pool)."""
+    swapped: dict[int, int] = {}
+    for i in range(len(items)):
+        j = rng.randrange(i, len(items))
+        swapped[i], swapped[j] = swapped.get(j, j), swapped.get(i, i)
+        yield items[swapped.pop(i)]
+
+
+def _take(candidates: Iterator, wanted: int, seen: set[str]) -> list[Candidate]:
+    """Up to ``wanted`` candidates whose slot is not in ``seen`` (which they are added to);
+    takes nothing from ``candidates`` beyond the last one chosen."""
+    chosen: list[Candidate] = []
+    while len(chosen) < wanted:
+        candidate = next(candidates, None)
+        if candidate is None:
             break
         if candidate.slot not in seen:
             seen.add(candidate.slot)

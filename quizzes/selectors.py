@@ -8,7 +8,8 @@ from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Q, QuerySet, Sum
+from django.core.cache import cache
+from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.utils import timezone
 
 from quizzes import audience, drawing, statistics
@@ -58,11 +59,43 @@ def terms_for(quiz: Quiz, user_id: int | None) -> Terms:
     return terms(quiz, setting)
 
 
-def blueprint_for(quiz: Quiz) -> drawing.Blueprint:
-    """The quiz's blueprint with every rule's pool of published questions (constant queries)."""
+_BLUEPRINTS: dict = {}  # per process: (quiz, its rules, the bank's fingerprint) → blueprint
+BLUEPRINTS_KEPT = 32
+
+
+def blueprint_for(quiz: Quiz, *, fresh: bool = False) -> drawing.Blueprint:
+    """The quiz's blueprint with every rule's pool of published questions (constant queries).
+
+    Built once per state of the quiz's rules and of the bank and kept in the process: five
+    small queries (the rules, the fixed questions and ``bank_fingerprint``) tell whether
+    anything changed, so a start does not read every pool id again. ``fresh`` rebuilds."""
     fixed = [(f.question_id, f.points) for f in quiz.fixed_questions.all()]
     rules = list(quiz.draw_rules.select_related("category", "knowledge_point", "question_type"))
-    return build_blueprint(fixed=fixed, rules=rules, min_share=quiz.min_regulation_share)
+    key = (
+        quiz.pk,
+        quiz.min_regulation_share,
+        tuple(fixed),
+        tuple(tuple(getattr(r, f.attname) for f in r._meta.concrete_fields) for r in rules),
+        bank_fingerprint(),
+    )
+    if not fresh and key in _BLUEPRINTS:
+        return _BLUEPRINTS[key]
+    blueprint = build_blueprint(fixed=fixed, rules=rules, min_share=quiz.min_regulation_share)
+    if len(_BLUEPRINTS) >= BLUEPRINTS_KEPT:
+        _BLUEPRINTS.clear()
+    _BLUEPRINTS[key] = blueprint
+    return blueprint
+
+
+def bank_fingerprint() -> tuple:
+    """Changes whenever a question is added, removed or saved, tagged or untagged, or a
+    category is renamed, moved or classified (three aggregate queries)."""
+    questions = Question.objects.non_polymorphic().aggregate(
+        n=Count("pk"), top=Max("pk"), changed=Max("updated_at")
+    )
+    tags = Question.knowledge_points.through.objects.aggregate(n=Count("pk"), top=Max("pk"))
+    categories = tuple(Category.objects.order_by("pk").values_list("pk", "path", "is_regulation"))
+    return (*questions.values(), *tags.values(), categories)
 
 
 def build_blueprint(
@@ -83,6 +116,43 @@ def build_blueprint(
         rules=tuple(_rule(rule, regulation_ids) for rule in rules),
         min_share=min_share,
     )
+
+
+def pending_draft_counts(rules: list) -> list[int]:
+    """Per draw rule, the automatic drafts awaiting review that its filters match: what the
+    blueprint editor says it leaves out. One query, whatever the bank's size."""
+    if not rules:
+        return []
+    counts = (
+        Question.objects.non_polymorphic()
+        .pending_drafts()
+        .aggregate(
+            **{
+                f"rule{i}": Count("pk", filter=_rule_q(rule), distinct=True)
+                for i, rule in enumerate(rules)
+            }
+        )
+    )
+    return [counts[f"rule{i}"] for i in range(len(rules))]
+
+
+def question_shapes(ids: list[int]) -> dict[int, tuple[type, int]]:
+    """Question id → (its type, number of options) of the published questions among ``ids``,
+    in one query and without building a question."""
+    with_options = [m for m in QUESTION_TYPES.values() if m.has_options]
+    columns = [f"{m._meta.model_name}__options" for m in with_options]
+    rows = (
+        Question.objects.non_polymorphic()
+        .filter(drawable_q(), pk__in=ids)
+        .values_list("pk", "polymorphic_ctype_id", *columns)
+    )
+    return {
+        pk: (
+            ContentType.objects.get_for_id(ctype).model_class(),
+            len(next((o for o in options if o is not None), [])),
+        )
+        for pk, ctype, *options in rows
+    }
 
 
 def _regulation_ids(paths, fixed_ids, rules) -> set[int]:
@@ -109,30 +179,49 @@ def _rule(rule, regulation_ids: set[int]) -> drawing.Rule:
     )
 
 
-def pending_draft_counts(rules: list) -> list[int]:
-    """Per draw rule, the automatic drafts awaiting review that its filters match: what the
-    blueprint editor says it leaves out. One query, whatever the bank's size."""
-    if not rules:
-        return []
-    counts = (
-        Question.objects.non_polymorphic()
-        .pending_drafts()
-        .aggregate(
-            **{
-                f"rule{i}": Count("pk", filter=_rule_q(rule), distinct=True)
-                for i, rule in enumerate(rules)
-            }
-        )
-    )
-    return [counts[f"rule{i}"] for i in range(len(rules))]
+SHOWN_FIELDS = ("stem", "options")  # all a question shows while the paper is being answered
+SHOWN_CACHE_SECONDS = 24 * 3600
 
 
-def paper_rows(attempt: Attempt) -> list[AttemptQuestion]:
-    """The paper in order, each row's ``question`` its real type (one query per question type)."""
+def shown_paper(attempt: Attempt) -> list[AttemptQuestion]:
+    """The paper for the attempt page. Each row's ``question`` is an unsaved instance of its
+    real type holding only what the page shows (stem, options: no key, no citation), kept in
+    the cache per question version; two queries, and the real types of the questions no page
+    has shown yet."""
     rows = list(attempt.paper.all())
-    questions = Question.objects.filter(pk__in=[r.question_id for r in rows]).select_related(
-        "category", "source_article__page", "source_page"
+    versions = (
+        Question.objects.non_polymorphic()
+        .filter(pk__in=[r.question_id for r in rows])
+        .values_list("pk", "version", "updated_at")
     )
+    keys = {pk: f"quizzes:shown:{pk}:{v}:{at.timestamp()}" for pk, v, at in versions}
+    cached = cache.get_many(list(keys.values()))
+    missing = [pk for pk, key in keys.items() if key not in cached]
+    if missing:
+        fresh = {keys[q.pk]: _shown_facts(q) for q in Question.objects.filter(pk__in=missing)}
+        cache.set_many(fresh, SHOWN_CACHE_SECONDS)
+        cached.update(fresh)
+    for row in rows:
+        ctype, fields = cached[keys[row.question_id]]
+        row.question = ContentType.objects.get_for_id(ctype).model_class()(
+            pk=row.question_id, **fields
+        )
+    return rows
+
+
+def _shown_facts(question: Question) -> tuple[int, dict]:
+    fields = {name: getattr(question, name) for name in SHOWN_FIELDS if hasattr(question, name)}
+    return question.polymorphic_ctype_id, fields
+
+
+def paper_rows(attempt: Attempt, *, related: bool = True) -> list[AttemptQuestion]:
+    """The paper in order, each row's ``question`` its real type (one query per question type);
+    with ``related`` each question's category, cited article and page too (the review shows
+    them, grading needs none)."""
+    rows = list(attempt.paper.all())
+    questions = Question.objects.filter(pk__in=[r.question_id for r in rows])
+    if related:
+        questions = questions.select_related("category", "source_article__page", "source_page")
     by_id = {q.pk: q for q in questions}
     for row in rows:
         row.question = by_id[row.question_id]

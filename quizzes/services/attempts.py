@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from quizzes import audience, drawing, grading, signals
 from quizzes.deadlines import Terms
 from quizzes.models import QUESTION_TYPES, Attempt, AttemptQuestion, Question, Quiz
-from quizzes.selectors import blueprint_for, paper_rows, terms_for
+from quizzes.selectors import blueprint_for, paper_rows, question_shapes, terms_for
 from quizzes.services.base import AnswerFormatError, QuizError, grace
 from quizzes.services.practice import update_wrong_book
 
@@ -32,10 +32,14 @@ def start_attempt(*, quiz: Quiz, user, now: datetime, rng: random.Random | None 
     _check_may_start(quiz, user, now, own_terms)
     rng = rng or random.SystemRandom()
     paper = drawing.draw(blueprint_for(quiz), rng)
+    facts = _paper_facts([q.id for q in paper])
+    if len(facts) < len(paper):  # a question withdrawn since the blueprint was built
+        paper = drawing.draw(blueprint_for(quiz, fresh=True), rng)
+        facts = _paper_facts([q.id for q in paper])
     try:
         with transaction.atomic():
             attempt = _create_attempt(quiz, user, paper, now, own_terms.deadline(now))
-            AttemptQuestion.objects.bulk_create(_paper_rows(attempt, quiz, paper, rng))
+            AttemptQuestion.objects.bulk_create(_paper_rows(attempt, quiz, paper, facts, rng))
     except IntegrityError:  # the same person started twice at once: resume the winner
         return Attempt.objects.get(quiz=quiz, user=user, status=Attempt.Status.IN_PROGRESS)
     return attempt
@@ -79,10 +83,9 @@ def _create_attempt(quiz, user, paper, now, deadline) -> Attempt:
     )
 
 
-def _paper_rows(attempt, quiz, paper, rng) -> list[AttemptQuestion]:
+def _paper_rows(attempt, quiz, paper, facts, rng) -> list[AttemptQuestion]:
     """The paper in sections by question type (单选题, 多选题 … as in a printed exam), shuffled
     within each section when the quiz shuffles questions."""
-    facts = _paper_facts([q.id for q in paper])
     order = list(paper)
     if quiz.shuffle_questions:
         rng.shuffle(order)
@@ -107,10 +110,9 @@ def _paper_rows(attempt, quiz, paper, rng) -> list[AttemptQuestion]:
 
 
 def _paper_facts(ids: list[int]) -> dict[int, tuple[int, int]]:
-    """Question id → (its type's place in the paper, number of options), one query per type."""
-    kinds = list(QUESTION_TYPES)
-    questions = Question.objects.filter(pk__in=ids)
-    return {q.pk: (kinds.index(q.kind), q.option_count()) for q in questions}
+    """Question id → (its type's place in the paper, number of options), in one query."""
+    kinds = list(QUESTION_TYPES.values())
+    return {pk: (kinds.index(model), count) for pk, (model, count) in question_shapes(ids).items()}
 
 
 # Saving answers ------------------------------------------------------------------------------
@@ -214,7 +216,7 @@ def finish_attempt(
         attempt = Attempt.objects.select_for_update().select_related("quiz").get(**lookup)
         if attempt.is_finished:
             return attempt
-        rows = paper_rows(attempt)
+        rows = paper_rows(attempt, related=False)
         _grade_rows(attempt, rows)
         attempt.status = Attempt.Status.FINISHED
         late = attempt.deadline and now > attempt.deadline

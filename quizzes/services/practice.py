@@ -19,12 +19,14 @@ from quizzes.models import (
 
 
 def update_wrong_book(attempt: Attempt, rows: list[AttemptQuestion], now: datetime) -> None:
-    """Only once the answers may be seen: the book shows which questions were wrong."""
-    for row in rows:
-        if row.is_correct is not None and row.response is not None:
-            record_outcome(
-                user=attempt.user, question_id=row.question_id, correct=row.is_correct, now=now
-            )
+    """Only once the answers may be seen: the book shows which questions were wrong. One
+    query, one insert and one update for the whole paper, whatever its size."""
+    outcomes = {
+        row.question_id: row.is_correct
+        for row in rows
+        if row.is_correct is not None and row.response is not None
+    }
+    record_outcomes(user=attempt.user, outcomes=outcomes, now=now)
     Attempt.objects.filter(pk=attempt.pk).update(wrong_book_recorded=True)
 
 
@@ -44,15 +46,34 @@ def record_released_exams(*, now: datetime) -> int:
 def record_outcome(*, user, question_id: int, correct: bool, now: datetime) -> None:
     """A wrong answer enters (or re-opens) the book, due again tomorrow; a right one, on a later
     day, reschedules it and clears it at the second such day (``quizzes.spacing``)."""
-    entry = (
-        WrongAnswer.objects.select_for_update().filter(user=user, question_id=question_id).first()
-    )
-    if entry is None and not correct:
-        entry = WrongAnswer(user=user, question_id=question_id, last_wrong_at=now)
-    if entry is None:
+    record_outcomes(user=user, outcomes={question_id: correct}, now=now)
+
+
+BOOK_FIELDS = [
+    "card", "due_at", "wrong_count", "right_occasions", "last_right_on", "last_wrong_at",
+    "cleared_at",
+]  # fmt: skip
+
+
+def record_outcomes(*, user, outcomes: dict[int, bool], now: datetime) -> None:
+    """``record_outcome`` for many questions at once (question id → right or wrong): the
+    entries are read and locked in one query and written in one insert and one update."""
+    if not outcomes:
         return
-    state = spacing.after_answer(_state(entry), correct=correct, now=now, today=_day(now))
-    _apply(entry, state, correct, now)
+    entries = WrongAnswer.objects.select_for_update().filter(user=user, question_id__in=outcomes)
+    found = {entry.question_id: entry for entry in entries}
+    new, changed = [], []
+    for question_id, correct in outcomes.items():
+        entry = found.get(question_id)
+        if entry is None and not correct:
+            entry = WrongAnswer(user=user, question_id=question_id, last_wrong_at=now)
+        if entry is None:
+            continue
+        state = spacing.after_answer(_state(entry), correct=correct, now=now, today=_day(now))
+        _apply(entry, state, correct, now)
+        (changed if entry.pk else new).append(entry)
+    WrongAnswer.objects.bulk_create(new)
+    WrongAnswer.objects.bulk_update(changed, BOOK_FIELDS)
 
 
 def _day(moment: datetime):
@@ -78,7 +99,6 @@ def _apply(entry: WrongAnswer, state: spacing.EntryState, correct: bool, now: da
         entry.last_wrong_at, entry.cleared_at = now, None
     elif state.cleared and entry.cleared_at is None:
         entry.cleared_at = now
-    entry.save()
 
 
 def remove_from_book(*, user, question_id: int, now: datetime) -> bool:

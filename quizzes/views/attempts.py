@@ -70,7 +70,7 @@ def attempt_page(request, pk):
     now = timezone.now()
     if services.finalize_if_overdue(attempt=attempt, now=now) or attempt.is_finished:
         return redirect("quizzes:result", pk=attempt.pk)
-    items = [presenters.paper_item(row) for row in selectors.paper_rows(attempt)]
+    items = [presenters.paper_item(row) for row in selectors.shown_paper(attempt)]
     return render(
         request,
         "quizzes/attempt.html",

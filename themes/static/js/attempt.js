@@ -186,8 +186,10 @@
   const clock = {
     end: null,
     warned: new Set(),
+    syncedAt: 0,
     sync(seconds) {
       this.end = performance.now() + seconds * 1000;
+      this.syncedAt = performance.now();
     },
     left() {
       return this.end === null ? null : Math.max(0, Math.round((this.end - performance.now()) / 1000));
@@ -247,7 +249,9 @@
     clock.sync(Number(root.dataset.remaining));
     tick();
     setInterval(tick, 1000);
-    setInterval(resync, Number(root.dataset.syncSeconds || 60) * 1000);
+    // Each acknowledged save brings the server's clock: ask for it only when none did lately.
+    const syncMs = Number(root.dataset.syncSeconds || 60) * 1000;
+    setInterval(() => performance.now() - clock.syncedAt >= syncMs - 1000 && resync(), syncMs);
     document.addEventListener("visibilitychange", () => document.visibilityState === "visible" && resync());
   }
 
