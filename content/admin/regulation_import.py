@@ -234,8 +234,8 @@ def _unbound(rows: list[dict]):
 def urlpatterns():
     view = RegulationImportView.as_view()
     return [
-        path("regulation-import/<int:parent_id>/", view, name="regulation_import"),
-        path("regulation-import/revise/<int:page_id>/", view, name="regulation_reimport"),
+        path("regulation-import/<id:parent_id>/", view, name="regulation_import"),
+        path("regulation-import/revise/<id:page_id>/", view, name="regulation_reimport"),
     ]
 
 
