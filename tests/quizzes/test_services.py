@@ -156,8 +156,8 @@ def slow_paper_read(monkeypatch):
     """Hold each finish between reading the attempt and grading it, widening any race."""
     read = attempts.paper_rows
 
-    def read_slowly(attempt):
-        rows = read(attempt)
+    def read_slowly(attempt, **options):
+        rows = read(attempt, **options)
         time.sleep(0.3)
         return rows
 
