@@ -29,6 +29,7 @@ from common.excel import xlsx_response
 from content.admin.choosers import article_chooser_viewset
 from quizzes.admin.bank_forms import FORMS
 from quizzes.admin.bank_import import URL_PREFIX, QuestionImportViewSet
+from quizzes.admin.candidate_preview import QuestionCandidatePreviewView
 from quizzes.admin.drafts import DraftViewSet
 from quizzes.admin.versions import QuestionEditView, VersionPanel
 from quizzes.excel import export_questions
@@ -147,6 +148,14 @@ class QuestionIndexView(BackendSearchMixin, generic.IndexView):
 
     def get_base_queryset(self):
         return self.model.objects.non_polymorphic().current().select_related("category")
+
+    def get_list_more_buttons(self, instance):
+        buttons = list(super().get_list_more_buttons(instance))
+        policy = policy_registry.get_by_type(instance.get_real_instance_class())
+        if policy.user_has_any_permission(self.request.user, ["add", "change"]):
+            url = reverse("question_bank:candidate_preview", args=(instance.pk,))
+            buttons.append(Button("学员视角预览", url=url, icon_name="view", priority=35))
+        return buttons
 
     def stem_column(self) -> TitleColumn:
         column_class = self._get_title_column_class(TitleColumn)
@@ -327,6 +336,11 @@ class QuestionBankViewSet(ModelViewSet):
         return [
             path("", self.index_view, name="index"),
             path("results/", self.index_results_view, name="index_results"),
+            path(
+                "candidate-preview/<id:pk>/",
+                QuestionCandidatePreviewView.as_view(),
+                name="candidate_preview",
+            ),
         ]
 
     def register_admin_url_finder(self):

@@ -40,9 +40,10 @@ from common.admin import (
 from common.audit import audit
 from common.choosers import person_chooser_viewset
 from quizzes import drawing, outline
+from quizzes.admin.candidate_preview import QuizCandidatePreviewView
 from quizzes.admin.choosers import knowledge_point_chooser_viewset, question_chooser_viewset
 from quizzes.models import QUESTION_TYPES, Category, DrawRule, Question, Quiz, QuizQuestion
-from quizzes.permissions import can_see_statistics
+from quizzes.permissions import can_edit_quizzes, can_see_statistics
 from quizzes.selectors import build_blueprint, pending_draft_counts
 from quizzes.services.base import PERSONAL_SETTINGS_ACTION
 
@@ -284,6 +285,9 @@ class QuizIndexView(generic.IndexView):
         if can_see_statistics(self.request.user):
             url = reverse("quiz_statistics:quiz", args=(instance.pk,))
             buttons.append(Button("成绩统计", url=url, icon_name="table", priority=30))
+        if can_edit_quizzes(self.request.user):
+            url = reverse("admin_quizzes:candidate_preview", args=(instance.pk,))
+            buttons.append(Button("学员视角预览", url=url, icon_name="view", priority=35))
         return buttons
 
 
@@ -474,4 +478,9 @@ class QuizViewSet(ModelViewSet):
 
     def get_urlpatterns(self):
         preview = path("blueprint-preview/", BlueprintPreviewView.as_view(), name="preview")
-        return [*super().get_urlpatterns(), preview]
+        candidate = path(
+            "candidate-preview/<id:pk>/",
+            QuizCandidatePreviewView.as_view(),
+            name="candidate_preview",
+        )
+        return [*super().get_urlpatterns(), preview, candidate]

@@ -280,3 +280,15 @@ def finalize_overdue_attempts(*, now: datetime) -> int:
     for pk in list(overdue):
         finish_attempt(attempt_id=pk, now=now, by=Attempt.FinishedBy.TIMEOUT)
     return len(overdue)
+
+
+# Previewing ----------------------------------------------------------------------------------
+
+
+def preview_paper(*, quiz: Quiz, rng: random.Random) -> list[AttemptQuestion]:
+    """A paper drawn as ``start_attempt`` draws one, as unsaved rows (nothing is written): what
+    a candidate would get, for an administrator's preview. Raises BlueprintError when the bank
+    cannot fill the paper."""
+    paper = drawing.draw(blueprint_for(quiz), rng)
+    facts = _paper_facts([q.id for q in paper])
+    return _paper_rows(None, quiz, [q for q in paper if q.id in facts], facts, rng)
