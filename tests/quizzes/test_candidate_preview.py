@@ -24,7 +24,7 @@ def question_url(question) -> str:
 
 
 @pytest.fixture
-def paper(regulation_category):
+def preview_quiz(regulation_category):
     """A quiz with one fixed question of each type and a rule drawing 3 of 10 single choices."""
     quiz = factories.fixed(factories.quiz(), factories.one_of_each(regulation_category))
     drawn_from = factories.category("业务知识/组织工作")
@@ -36,9 +36,9 @@ def paper(regulation_category):
     return quiz, pool
 
 
-def test_quiz_preview_shows_fixed_and_drawn_questions_without_keys(client, paper):
+def test_quiz_preview_shows_fixed_and_drawn_questions_without_keys(client, preview_quiz):
     """The page lists every fixed question and the drawn ones, with no explanation or rubric."""
-    quiz, pool = paper
+    quiz, pool = preview_quiz
     client.force_login(staff_with("change_quiz"))
     html = client.get(quiz_url(quiz)).content.decode()
     assert BANNER in html
@@ -50,9 +50,9 @@ def test_quiz_preview_shows_fixed_and_drawn_questions_without_keys(client, paper
         assert hidden not in html
 
 
-def test_quiz_preview_creates_no_attempt(client, paper):
+def test_quiz_preview_creates_no_attempt(client, preview_quiz):
     """Previewing writes no attempt and no paper row."""
-    quiz, _ = paper
+    quiz, _ = preview_quiz
     client.force_login(staff_with("change_quiz"))
     assert client.get(quiz_url(quiz)).status_code == 200
     assert not Attempt.objects.exists()
@@ -69,9 +69,9 @@ def test_quiz_preview_explains_a_bank_too_small(client, regulation_category):
     assert "无法组成试卷" in response.content.decode()
 
 
-def test_quiz_preview_is_refused_to_learners_and_page_editors(client, paper):
+def test_quiz_preview_is_refused_to_learners_and_page_editors(client, preview_quiz):
     """A learner goes to the admin log-in; an admin user without quiz rights is refused."""
-    quiz, _ = paper
+    quiz, _ = preview_quiz
     client.force_login(UserFactory())
     assert client.get(quiz_url(quiz)).status_code == 302
     assert "/admin/login/" in client.get(quiz_url(quiz))["Location"]
@@ -81,9 +81,9 @@ def test_quiz_preview_is_refused_to_learners_and_page_editors(client, paper):
     assert outcome(client.get(quiz_url(quiz))) == REFUSED
 
 
-def test_quiz_list_links_the_preview_for_editors(client, paper):
+def test_quiz_list_links_the_preview_for_editors(client, preview_quiz):
     """The quiz list offers 学员视角预览 to quiz editors."""
-    quiz, _ = paper
+    quiz, _ = preview_quiz
     client.force_login(staff_with("change_quiz"))
     html = client.get(reverse("admin_quizzes:index")).content.decode()
     assert quiz_url(quiz) in html
