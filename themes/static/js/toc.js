@@ -1,4 +1,4 @@
-// A regulation's 目录: open beside the text on a wide screen; on a phone it floats over the
+// A regulation's table of contents (目录) opens beside the text on a wide screen; on a phone it floats over the
 // text, so choosing an article closes it.
 (function () {
   "use strict";
