@@ -1,5 +1,5 @@
-// A regulation's table of contents (目录) opens beside the text on a wide screen; on a phone it floats over the
-// text, so choosing an article closes it.
+// A regulation's table of contents (目录) opens beside the text on a wide screen; on a phone it
+// floats over the text, so choosing an article closes it.
 (function () {
   "use strict";
   const toc = document.querySelector(".toc details");
