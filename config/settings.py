@@ -11,6 +11,7 @@ import tempfile
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
@@ -21,6 +22,21 @@ def env_bool(name: str, default: bool = False) -> bool:
     if value is None:
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_int(name: str, default: int) -> int:
+    return env_number(name, default, kind=int)
+
+
+def env_number(name: str, default: float, *, kind=float):
+    """The variable as a number, ``default`` when unset; a clear refusal when not a number."""
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    try:
+        return kind(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"环境变量 {name} 应为数字，现在是“{value}”。") from None
 
 
 def env_list(name: str, default: str = "") -> list[str]:
@@ -176,13 +192,13 @@ if TESTING:
 # SLOW_AFTER each try waits FIRST_DELAY seconds doubled per failure, at LOCK_AFTER the wait is
 # LOCK_SECONDS; counters are forgotten WINDOW seconds after their last failure. An exam room
 # behind one NAT address shares the address counter, hence its higher thresholds.
-LOGIN_THROTTLE_ACCOUNT_SLOW_AFTER = int(os.environ.get("LOGIN_THROTTLE_ACCOUNT_SLOW_AFTER", "5"))
-LOGIN_THROTTLE_ACCOUNT_LOCK_AFTER = int(os.environ.get("LOGIN_THROTTLE_ACCOUNT_LOCK_AFTER", "10"))
-LOGIN_THROTTLE_ADDRESS_SLOW_AFTER = int(os.environ.get("LOGIN_THROTTLE_ADDRESS_SLOW_AFTER", "30"))
-LOGIN_THROTTLE_ADDRESS_LOCK_AFTER = int(os.environ.get("LOGIN_THROTTLE_ADDRESS_LOCK_AFTER", "100"))
-LOGIN_THROTTLE_FIRST_DELAY_SECONDS = int(os.environ.get("LOGIN_THROTTLE_FIRST_DELAY_SECONDS", "5"))
-LOGIN_THROTTLE_LOCK_SECONDS = int(os.environ.get("LOGIN_THROTTLE_LOCK_SECONDS", "900"))
-LOGIN_THROTTLE_WINDOW_SECONDS = int(os.environ.get("LOGIN_THROTTLE_WINDOW_SECONDS", "3600"))
+LOGIN_THROTTLE_ACCOUNT_SLOW_AFTER = env_int("LOGIN_THROTTLE_ACCOUNT_SLOW_AFTER", 5)
+LOGIN_THROTTLE_ACCOUNT_LOCK_AFTER = env_int("LOGIN_THROTTLE_ACCOUNT_LOCK_AFTER", 10)
+LOGIN_THROTTLE_ADDRESS_SLOW_AFTER = env_int("LOGIN_THROTTLE_ADDRESS_SLOW_AFTER", 30)
+LOGIN_THROTTLE_ADDRESS_LOCK_AFTER = env_int("LOGIN_THROTTLE_ADDRESS_LOCK_AFTER", 100)
+LOGIN_THROTTLE_FIRST_DELAY_SECONDS = env_int("LOGIN_THROTTLE_FIRST_DELAY_SECONDS", 5)
+LOGIN_THROTTLE_LOCK_SECONDS = env_int("LOGIN_THROTTLE_LOCK_SECONDS", 900)
+LOGIN_THROTTLE_WINDOW_SECONDS = env_int("LOGIN_THROTTLE_WINDOW_SECONDS", 3600)
 # The META key of a header a trusted proxy sets to the client's address, e.g. HTTP_X_REAL_IP;
 # empty: REMOTE_ADDR.
 LOGIN_THROTTLE_ADDRESS_HEADER = os.environ.get("LOGIN_THROTTLE_ADDRESS_HEADER", "")
@@ -265,39 +281,37 @@ else:
 DEMO_SEEDS_DIR = Path(os.environ.get("DEMO_SEEDS_DIR", BASE_DIR.parent / "shared" / "seeds"))
 
 # Quizzes: how long after the deadline a save in flight is still accepted.
-QUIZ_SAVE_GRACE_SECONDS = int(os.environ.get("QUIZ_SAVE_GRACE_SECONDS", "60"))
+QUIZ_SAVE_GRACE_SECONDS = env_int("QUIZ_SAVE_GRACE_SECONDS", 60)
 # How often an attempt page asks the server for its time left (a moved end reaches the page
 # within this many seconds; each answer saved also brings it).
-QUIZ_STATE_SYNC_SECONDS = int(os.environ.get("QUIZ_STATE_SYNC_SECONDS", "60"))
+QUIZ_STATE_SYNC_SECONDS = env_int("QUIZ_STATE_SYNC_SECONDS", 60)
 
 # Admission control (common.admission): a request that waited longer than this in gunicorn's
 # queue is refused at once with 503 请稍候重试; 0 turns it off.
-ADMISSION_MAX_WAIT_SECONDS = float(os.environ.get("ADMISSION_MAX_WAIT_SECONDS", "10"))
-ADMISSION_RETRY_AFTER_SECONDS = int(os.environ.get("ADMISSION_RETRY_AFTER_SECONDS", "5"))
+ADMISSION_MAX_WAIT_SECONDS = env_number("ADMISSION_MAX_WAIT_SECONDS", 10)
+ADMISSION_RETRY_AFTER_SECONDS = env_int("ADMISSION_RETRY_AFTER_SECONDS", 5)
 
 # Study time: one 学时 is this many minutes; the lesson page beats every HEARTBEAT seconds, one
 # beat credits at most HEARTBEAT_CAP seconds, nothing is credited after IDLE seconds without
 # the learner touching the page, and (when PRESENCE_CHECK_MINUTES > 0) a 继续学习 check every
 # so many minutes stops credit until it is answered.
-LEARNING_HOUR_MINUTES = int(os.environ.get("LEARNING_HOUR_MINUTES", "45"))
-STUDY_HEARTBEAT_SECONDS = int(os.environ.get("STUDY_HEARTBEAT_SECONDS", "30"))
-STUDY_HEARTBEAT_CAP_SECONDS = int(os.environ.get("STUDY_HEARTBEAT_CAP_SECONDS", "45"))
-STUDY_IDLE_SECONDS = int(os.environ.get("STUDY_IDLE_SECONDS", "300"))
-STUDY_PRESENCE_CHECK_MINUTES = int(os.environ.get("STUDY_PRESENCE_CHECK_MINUTES", "20"))
+LEARNING_HOUR_MINUTES = env_int("LEARNING_HOUR_MINUTES", 45)
+STUDY_HEARTBEAT_SECONDS = env_int("STUDY_HEARTBEAT_SECONDS", 30)
+STUDY_HEARTBEAT_CAP_SECONDS = env_int("STUDY_HEARTBEAT_CAP_SECONDS", 45)
+STUDY_IDLE_SECONDS = env_int("STUDY_IDLE_SECONDS", 300)
+STUDY_PRESENCE_CHECK_MINUTES = env_int("STUDY_PRESENCE_CHECK_MINUTES", 20)
 
 # Excel imports (common/excel.py): what an uploaded .xlsx may hold, checked from its zip
 # directory before anything is parsed, then while its rows are read. See README (导入).
-EXCEL_MAX_UNPACKED_BYTES = int(os.environ.get("EXCEL_MAX_UNPACKED_MB", "50")) * 1024 * 1024
-EXCEL_MAX_MEMBER_BYTES = int(os.environ.get("EXCEL_MAX_MEMBER_MB", "30")) * 1024 * 1024
-EXCEL_MAX_COMPRESSION_RATIO = int(os.environ.get("EXCEL_MAX_COMPRESSION_RATIO", "100"))
-EXCEL_MAX_MEMBERS = int(os.environ.get("EXCEL_MAX_MEMBERS", "200"))
-EXCEL_MAX_SHARED_STRINGS_BYTES = (
-    int(os.environ.get("EXCEL_MAX_SHARED_STRINGS_MB", "20")) * 1024 * 1024
-)
-EXCEL_MAX_SHARED_STRINGS = int(os.environ.get("EXCEL_MAX_SHARED_STRINGS", "200000"))
-EXCEL_MAX_ROWS = int(os.environ.get("EXCEL_MAX_ROWS", "20000"))
-EXCEL_MAX_COLUMNS = int(os.environ.get("EXCEL_MAX_COLUMNS", "100"))
-EXCEL_MAX_TEXT_CHARS = int(os.environ.get("EXCEL_MAX_TEXT_CHARS", "10000000"))
+EXCEL_MAX_UNPACKED_BYTES = env_int("EXCEL_MAX_UNPACKED_MB", 50) * 1024 * 1024
+EXCEL_MAX_MEMBER_BYTES = env_int("EXCEL_MAX_MEMBER_MB", 30) * 1024 * 1024
+EXCEL_MAX_COMPRESSION_RATIO = env_int("EXCEL_MAX_COMPRESSION_RATIO", 100)
+EXCEL_MAX_MEMBERS = env_int("EXCEL_MAX_MEMBERS", 200)
+EXCEL_MAX_SHARED_STRINGS_BYTES = env_int("EXCEL_MAX_SHARED_STRINGS_MB", 20) * 1024 * 1024
+EXCEL_MAX_SHARED_STRINGS = env_int("EXCEL_MAX_SHARED_STRINGS", 200000)
+EXCEL_MAX_ROWS = env_int("EXCEL_MAX_ROWS", 20000)
+EXCEL_MAX_COLUMNS = env_int("EXCEL_MAX_COLUMNS", 100)
+EXCEL_MAX_TEXT_CHARS = env_int("EXCEL_MAX_TEXT_CHARS", 10000000)
 
 # Security -------------------------------------------------------------------------------------
 
@@ -305,8 +319,8 @@ SESSION_COOKIE_HTTPONLY = True
 # A session ends after a working day without a request; an active person's session is renewed,
 # written at most every SESSION_RENEW_SECONDS (common.middleware.SessionRenewalMiddleware).
 # SESSION_EXPIRE_AT_BROWSER_CLOSE also ends it with the browser (shared computers).
-SESSION_COOKIE_AGE = int(float(os.environ.get("SESSION_IDLE_HOURS", "9")) * 3600)
-SESSION_RENEW_SECONDS = int(os.environ.get("SESSION_RENEW_SECONDS", "900"))
+SESSION_COOKIE_AGE = int(env_number("SESSION_IDLE_HOURS", 9) * 3600)
+SESSION_RENEW_SECONDS = env_int("SESSION_RENEW_SECONDS", 900)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("SESSION_EXPIRE_AT_BROWSER_CLOSE")
 # Sent with the site's own HTML pages (common.middleware.ContentSecurityPolicyMiddleware); the
 # Wagtail admin runs inline script and is exempt.
@@ -323,7 +337,7 @@ if not DEBUG and not TESTING:
     SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", True)
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SSL_REDIRECT", False)
-    SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "0"))
+    SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 0)
     if env_bool("DJANGO_BEHIND_PROXY"):
         # Only behind a proxy that sets this header itself; otherwise any client could claim HTTPS.
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

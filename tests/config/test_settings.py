@@ -163,3 +163,12 @@ def test_concurrent_sqlite_writers_never_see_database_locked(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split()[:2] == ["240", "0"], result.stdout
+
+
+def test_numbers_are_read_from_the_environment_or_refused_by_name(tmp_path):
+    """A numeric variable is read as a number; one that is not a number stops start-up, named."""
+    assert value(tmp_path, "s.QUIZ_SAVE_GRACE_SECONDS", QUIZ_SAVE_GRACE_SECONDS="90") == 90
+    assert value(tmp_path, "s.SESSION_COOKIE_AGE", SESSION_IDLE_HOURS="0.5") == 1800
+    result = read_settings(tmp_path, "1", QUIZ_SAVE_GRACE_SECONDS="一分钟")
+    assert result.returncode != 0
+    assert "环境变量 QUIZ_SAVE_GRACE_SECONDS 应为数字" in result.stderr
