@@ -32,14 +32,21 @@ def server_remaining(attempt) -> float:
     return (attempt.deadline - timezone.now()).total_seconds()
 
 
-@pytest.mark.usefixtures("open_exam")
-def test_answers_given_offline_are_kept_shown_and_sent_in_order(live_server, browser):
-    """Three answers given offline are stored, in the order given, once the network is back."""
+def sitting(browser, live_server, *, width: int):
+    """The candidate in the exam, questions and options in their stored order."""
     Quiz.objects.update(shuffle_questions=False, shuffle_options=False)
-    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN")
+    context = browser.new_context(viewport={"width": width, "height": 800}, locale="zh-CN")
     page = context.new_page()
     log_in(page, live_server.url, "candidate")
     start(page, live_server.url)
+    return context, page
+
+
+@pytest.mark.usefixtures("open_exam")
+def test_answers_given_offline_are_kept_shown_and_sent_in_order(live_server, browser):
+    """Answers given offline are stored once the network is back, sent in the order of each
+    question's last change."""
+    context, page = sitting(browser, live_server, width=1280)
     attempt = Attempt.objects.get()
     choose(page, 1, 0)
     page.locator("#q1 .save-status", has_text="已保存").wait_for()
@@ -77,17 +84,12 @@ def test_answers_given_offline_are_kept_shown_and_sent_in_order(live_server, bro
 @pytest.mark.usefixtures("open_exam")
 def test_handing_in_offline_waits_for_the_network(live_server, browser):
     """交卷 pressed offline hands in once the network returns, with the answer given offline."""
-    Quiz.objects.update(shuffle_questions=False, shuffle_options=False)
-    context = browser.new_context(viewport={"width": 390, "height": 800}, locale="zh-CN")
-    page = context.new_page()
-    log_in(page, live_server.url, "candidate")
-    start(page, live_server.url)
+    context, page = sitting(browser, live_server, width=390)
     context.set_offline(True)
     choose(page, 1, 2)
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="交卷").first.click()
     page.locator("#time-warning", has_text="网络恢复后自动交卷").wait_for()
-    page.screenshot(path="/tmp/network-loss-phone.png")
     assert Attempt.objects.get().finished_at is None
     context.set_offline(False)
     page.wait_for_url(re.compile(r"/result/$"))
