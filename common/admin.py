@@ -16,6 +16,7 @@ from django import forms
 from django.contrib import messages
 from django.db.models import ProtectedError
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import FormView, View
 from wagtail.admin.menu import MenuItem
@@ -70,6 +71,16 @@ def local(moment: datetime | None, empty: str = "—") -> str:
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else empty
 
 
+class UnderParentMixin:
+    """Breadcrumbs of a page that stands under one list: ``parent_crumb = (url name, label)``."""
+
+    parent_crumb: tuple[str, str] = ("", "")
+
+    def get_breadcrumbs_items(self):
+        url_name, label = self.parent_crumb
+        return [{"url": reverse(url_name), "label": label}, {"url": "", "label": self.page_title}]
+
+
 class ProtectedDeleteView(generic.DeleteView):
     """Explains, instead of failing, when other records still need the object."""
 
@@ -111,7 +122,7 @@ class ExcelUploadForm(forms.Form):
     )
 
 
-class ExcelImportView(PolicyCheckedMixin, WagtailAdminTemplateMixin, FormView):
+class ExcelImportView(UnderParentMixin, PolicyCheckedMixin, WagtailAdminTemplateMixin, FormView):
     """The upload page of an all-or-nothing import: every error of a refused file by row and
     column, or the import done. Subclasses say what to run and where to go afterwards."""
 

@@ -22,13 +22,8 @@ class PeopleImportView(ExcelImportView):
     template_name = "learning/admin_people/import.html"
     result_template_name = "learning/admin_people/import_result.html"
     page_title = "从 Excel 导入单位和人员"
+    parent_crumb = ("units:index", "单位")
     show_sheet = True  # the file has a 单位 and a 人员 sheet
-
-    def get_breadcrumbs_items(self):
-        return [
-            {"url": reverse("units:index"), "label": "单位"},
-            {"url": "", "label": self.page_title},
-        ]
 
     def get_template_url(self) -> str:
         return reverse("people_import:template")

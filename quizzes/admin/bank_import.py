@@ -17,12 +17,7 @@ class QuestionImportView(ExcelImportView):
     permission_required = "add"
     template_name = "quizzes/admin/import.html"
     page_title = "从 Excel 导入题目"
-
-    def get_breadcrumbs_items(self):
-        return [
-            {"url": reverse("question_bank:index"), "label": "全部题目"},
-            {"url": "", "label": self.page_title},
-        ]
+    parent_crumb = ("question_bank:index", "全部题目")
 
     def get_template_url(self) -> str:
         return reverse("question_import:template")

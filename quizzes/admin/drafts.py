@@ -17,7 +17,7 @@ from django.views.generic import FormView, TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.base import ViewSet
 
-from common.admin import PolicyCheckedMixin, has_any_permission, policy_menu_item
+from common.admin import PolicyCheckedMixin, UnderParentMixin, has_any_permission, policy_menu_item
 from content.models import RegulationPage
 from quizzes.admin.bank_import import URL_PREFIX
 from quizzes.formats import OPTION_LETTERS
@@ -64,19 +64,14 @@ class DraftRequestForm(forms.Form):
         return cleaned
 
 
-class DraftRequestView(PolicyCheckedMixin, WagtailAdminTemplateMixin, FormView):
+class DraftRequestView(PolicyCheckedMixin, UnderParentMixin, WagtailAdminTemplateMixin, FormView):
     model = Question
     permission_required = "add"
     form_class = DraftRequestForm
     template_name = "quizzes/admin/draft_request.html"
     page_title = "从法规草拟题目"
+    parent_crumb = ("question_drafts:index", "自动草拟")
     header_icon = "edit"
-
-    def get_breadcrumbs_items(self):
-        return [
-            {"url": reverse("question_drafts:index"), "label": "自动草拟"},
-            {"url": "", "label": self.page_title},
-        ]
 
     def form_valid(self, form):
         data = form.cleaned_data
@@ -156,20 +151,17 @@ def draft_rows(questions: list[Question]) -> list[DraftRow]:
     return rows
 
 
-class DraftReviewView(PolicyCheckedMixin, WagtailAdminTemplateMixin, TemplateView):
+class DraftReviewView(
+    PolicyCheckedMixin, UnderParentMixin, WagtailAdminTemplateMixin, TemplateView
+):
     """The pending drafts, 30 a page, in article order; POST accepts the chosen ones."""
 
     model = Question
     any_permission_required = ["add", "change"]
     template_name = "quizzes/admin/draft_review.html"
     page_title = "自动草拟的题目"
+    parent_crumb = ("question_bank:index", "全部题目")
     header_icon = "edit"
-
-    def get_breadcrumbs_items(self):
-        return [
-            {"url": reverse("question_bank:index"), "label": "全部题目"},
-            {"url": "", "label": self.page_title},
-        ]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
