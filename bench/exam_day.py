@@ -397,9 +397,8 @@ class Stats:
 # One candidate ------------------------------------------------------------------------------------
 
 CSRF_RE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-QUESTION_RE = re.compile(
-    r'<li class="question" id="q\d+" data-position="(\d+)" data-kind="(\w+)" data-seq="(\d+)">'
-)
+QUESTION_RE = re.compile(r'(<li class="question"[^>]*>)')
+ATTRIBUTE_RE = re.compile(r'data-(position|kind|seq)="(\w+)"')
 
 
 @dataclass
@@ -415,14 +414,10 @@ def parse_paper(html: str) -> tuple[list[Question], int, float]:
     """The questions, the state-check period and the seconds left, as the page reads them."""
     questions = []
     chunks = QUESTION_RE.split(html)
-    for i in range(1, len(chunks), 4):
-        position, kind, seq, chunk = (
-            int(chunks[i]),
-            chunks[i + 1],
-            int(chunks[i + 2]),
-            chunks[i + 3],
-        )
-        options = chunk.count(f'name="q{position}"')
+    for tag, chunk in zip(chunks[1::2], chunks[2::2], strict=True):
+        data = dict(ATTRIBUTE_RE.findall(tag))
+        position, kind, seq = int(data["position"]), data["kind"], int(data["seq"])
+        options = chunk.count('name="q')
         questions.append(Question(position, kind, seq, options, chunk.count('class="blank"')))
     sync = re.search(r'data-sync-seconds="(\d+)"', html)
     remaining = re.search(r'data-remaining="(\d+)"', html)

@@ -13,12 +13,13 @@ fail where another succeeds, so a draw tries ``TRIES`` random orders; ``check`` 
 blueprint with seeded tries, so a blueprint it accepts is one ``draw`` can meet.
 """
 
+import bisect
 import math
 import random
-from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
+from typing import NamedTuple
 
 TRIES = 30
 
@@ -28,11 +29,11 @@ class Candidate:
     id: int
     is_regulation: bool
     group: str = ""  # same-fact group; "" for none
+    # What a paper may hold once: the group, or the question itself (set from the above).
+    slot: str = field(init=False, repr=False, compare=False)
 
-    @property
-    def slot(self) -> str:
-        """What a paper may hold once: the group, or the question itself."""
-        return self.group or f"#{self.id}"
+    def __post_init__(self):
+        object.__setattr__(self, "slot", self.group or f"#{self.id}")
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,11 @@ class Rule:
         """The pool's regulation questions and the others (computed once per blueprint)."""
         regulation = tuple(c for c in self.pool if c.is_regulation)
         return regulation, tuple(c for c in self.pool if not c.is_regulation)
+
+    @cached_property
+    def drawn(self) -> dict[int, "DrawnQuestion"]:
+        """Each pool question as a paper holds it, made once per blueprint."""
+        return {c.id: DrawnQuestion(c.id, self.points, c.is_regulation) for c in self.pool}
 
 
 @dataclass(frozen=True)
@@ -71,12 +77,17 @@ class Blueprint:
         return tuple(_bounds(rule, self) for rule in self.rules)
 
     @cached_property
-    def usable_pools(self) -> tuple[list["Candidate"], ...]:
-        return tuple(_usable(rule, self) for rule in self.rules)
+    def natural_counts(self) -> tuple[list[float], ...]:
+        """Per rule, the chances that a plain random draw of its count from its pool (beyond
+        the fixed questions) holds at most 0, 1, 2 … regulation questions (hypergeometric)."""
+        pools = (_usable(rule, self) for rule in self.rules)
+        return tuple(
+            _cumulative_hypergeometric(len(pool), sum(c.is_regulation for c in pool), rule.count)
+            for rule, pool in zip(self.rules, pools, strict=True)
+        )
 
 
-@dataclass(frozen=True)
-class DrawnQuestion:
+class DrawnQuestion(NamedTuple):
     id: int
     points: Decimal
     is_regulation: bool
@@ -201,19 +212,35 @@ def _meets_share(blueprint: Blueprint, paper: list[DrawnQuestion]) -> bool:
 
 
 def _random_quotas(blueprint: Blueprint, rng: random.Random) -> list[int]:
-    """Start from what a plain random draw would give, then add regulation questions as needed."""
+    """Start from what a plain random draw would give, then add regulation questions as needed.
+
+    A plain draw's count of regulation questions is drawn as a count (one random number
+    against its distribution), not by drawing the questions, which ``_pick`` draws once."""
     quotas = []
-    for rule, usable, (low, high) in zip(
-        blueprint.rules, blueprint.usable_pools, blueprint.rule_bounds, strict=True
-    ):
-        natural = sum(c.is_regulation for c in rng.sample(usable, min(rule.count, len(usable))))
+    for (low, high), chances in zip(blueprint.rule_bounds, blueprint.natural_counts, strict=True):
+        natural = bisect.bisect_right(chances, rng.random())
         quotas.append(min(max(natural, low), high))
-    while _regulation_shortfall(blueprint, quotas) > 0:
+    shortfall = _regulation_shortfall(blueprint, quotas)
+    while shortfall > 0:
         open_rules = [i for i, (_, high) in enumerate(blueprint.rule_bounds) if quotas[i] < high]
         if not open_rules:
             break
-        quotas[rng.choice(open_rules)] += 1
+        chosen = rng.choice(open_rules)
+        quotas[chosen] += 1
+        shortfall -= blueprint.rules[chosen].points
     return quotas
+
+
+def _cumulative_hypergeometric(population: int, marked: int, draws: int) -> list[float]:
+    """P(at most k of the ``marked`` in a uniform sample of ``draws`` from ``population``),
+    for k = 0 … draws - 1 (at most ``draws`` is certain)."""
+    draws = min(draws, population)
+    total = math.comb(population, draws)
+    chances, running = [], 0
+    for k in range(draws):
+        running += math.comb(marked, k) * math.comb(population - marked, draws - k)
+        chances.append(running / total)
+    return chances
 
 
 def _greedy_draw(blueprint: Blueprint, quotas: list[int], rng: random.Random):
@@ -223,44 +250,45 @@ def _greedy_draw(blueprint: Blueprint, quotas: list[int], rng: random.Random):
         picked = _pick(rule, quota, taken, rng)
         if picked is None:
             return None
-        taken.update(c.slot for c in picked)
-        paper.extend(DrawnQuestion(c.id, rule.points, c.is_regulation) for c in picked)
+        paper += [rule.drawn[c.id] for c in picked]
     return paper
 
 
 def _pick(rule: Rule, quota: int, taken: set[str], rng: random.Random) -> list[Candidate] | None:
     """``rule.count`` questions, ``quota`` of them regulation content where the pool allows,
-    none whose question or group is already on the paper. The pools are walked in a random
-    order drawn lazily, so a draw costs what it takes, not the size of the pool."""
-    regulation, other = (_shuffled(part, rng) for part in rule.split)
-    seen = set(taken)
-    picked = _take(regulation, quota, seen)
-    picked += _take(other, rule.count - len(picked), seen)
-    picked += _take(regulation, rule.count - len(picked), seen)  # not enough others
+    none whose question or group is already on the paper (``taken``, which they join)."""
+    regulation, other = rule.split
+    picked = _take(regulation, quota, taken, rng)
+    picked += _take(other, rule.count - len(picked), taken, rng)
+    picked += _take(regulation, rule.count - len(picked), taken, rng)  # not enough others
     return picked if len(picked) == rule.count else None
 
 
-def _shuffled(items: tuple, rng: random.Random) -> Iterator:
-    """``items`` in a uniformly random order, each drawn when asked for (Fisher–Yates with
-    the swaps kept in a dict instead of a shuffled copy of the whole pool)."""
-    swapped: dict[int, int] = {}
-    for i in range(len(items)):
-        j = rng.randrange(i, len(items))
-        swapped[i], swapped[j] = swapped.get(j, j), swapped.get(i, i)
-        yield items[swapped.pop(i)]
+def _take(pool: tuple, wanted: int, taken: set[str], rng: random.Random) -> list[Candidate]:
+    """Up to ``wanted`` candidates whose slot is not ``taken`` (which they join): the first
+    such in a uniformly random order of ``pool``. The order is drawn a little beyond
+    ``wanted`` (``random.sample`` keeps its order) and goes on over the rest of the pool,
+    shuffled, only when skipped questions use that margin up: a draw costs what it takes."""
+    if wanted <= 0:
+        return []
+    ahead = rng.sample(pool, min(len(pool), wanted + wanted // 8 + 1))
+    chosen = _free(ahead, wanted, taken)
+    if len(chosen) < wanted and len(ahead) < len(pool):
+        drawn = {c.id for c in ahead}
+        rest = [c for c in pool if c.id not in drawn]
+        rng.shuffle(rest)
+        chosen += _free(rest, wanted - len(chosen), taken)
+    return chosen
 
 
-def _take(candidates: Iterator, wanted: int, seen: set[str]) -> list[Candidate]:
-    """Up to ``wanted`` candidates whose slot is not in ``seen`` (which they are added to);
-    takes nothing from ``candidates`` beyond the last one chosen."""
+def _free(ordered: list[Candidate], wanted: int, taken: set[str]) -> list[Candidate]:
     chosen: list[Candidate] = []
-    while len(chosen) < wanted:
-        candidate = next(candidates, None)
-        if candidate is None:
-            break
-        if candidate.slot not in seen:
-            seen.add(candidate.slot)
+    for candidate in ordered:
+        if candidate.slot not in taken:
+            taken.add(candidate.slot)
             chosen.append(candidate)
+            if len(chosen) == wanted:
+                break
     return chosen
 
 

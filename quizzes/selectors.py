@@ -186,8 +186,8 @@ SHOWN_CACHE_SECONDS = 24 * 3600
 def shown_paper(attempt: Attempt) -> list[AttemptQuestion]:
     """The paper for the attempt page. Each row's ``question`` is an unsaved instance of its
     real type holding only what the page shows (stem, options: no key, no citation), kept in
-    the cache per question version; two queries, and the real types of the questions no page
-    has shown yet."""
+    the cache per question version (its key is left on the row as ``shown_key``); two
+    queries, and the real types of the questions no page has shown yet."""
     rows = list(attempt.paper.all())
     versions = (
         Question.objects.non_polymorphic()
@@ -202,10 +202,10 @@ def shown_paper(attempt: Attempt) -> list[AttemptQuestion]:
         cache.set_many(fresh, SHOWN_CACHE_SECONDS)
         cached.update(fresh)
     for row in rows:
-        ctype, fields = cached[keys[row.question_id]]
-        row.question = ContentType.objects.get_for_id(ctype).model_class()(
-            pk=row.question_id, **fields
-        )
+        row.shown_key = keys[row.question_id]
+        ctype, fields = cached[row.shown_key]
+        model = ContentType.objects.get_for_id(ctype).model_class()
+        row.question = model(id=row.question_id, pk=row.question_id, **fields)
     return rows
 
 

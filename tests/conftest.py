@@ -35,6 +35,15 @@ def _isolated_media_and_index(settings, tmp_path):
     settings.WAGTAILSEARCH_BACKENDS = {"default": backend}
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Every test starts with an empty cache: nothing kept by an earlier test's rows."""
+    from django.core.cache import caches
+
+    for cache in caches.all():
+        cache.clear()
+
+
 @pytest.fixture
 def search_index(settings, _isolated_media_and_index):
     """Saved objects are indexed as in production: for tests that search, or that measure work

@@ -71,6 +71,7 @@ def attempt_page(request, pk):
     if services.finalize_if_overdue(attempt=attempt, now=now) or attempt.is_finished:
         return redirect("quizzes:result", pk=attempt.pk)
     items = [presenters.paper_item(row) for row in selectors.shown_paper(attempt)]
+    presenters.render_widgets(items)
     return render(
         request,
         "quizzes/attempt.html",

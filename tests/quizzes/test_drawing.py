@@ -1,6 +1,7 @@
 """Paper drawing from blueprints, as pure functions."""
 
 import random
+from collections import Counter
 from decimal import Decimal
 
 import pytest
@@ -89,3 +90,36 @@ def test_overlapping_rules_are_detected():
 def test_empty_blueprint_is_refused():
     """A blueprint without questions is refused."""
     assert check(blueprint([], share="0")) == ["试卷没有任何题目：请添加固定题目或抽题规则。"]
+
+
+def test_every_question_of_a_pool_is_equally_likely():
+    """Each question of a pool is drawn as often as any other, also when a second rule over
+    the same pool must skip what the first one took."""
+    questions = pool(1, 0, 20)
+    bp = blueprint(
+        [Rule("甲", 5, Decimal(1), questions), Rule("乙", 10, Decimal(1), questions)], share="0"
+    )
+    rng = random.Random(3)
+    seen = Counter(q.id for _ in range(8000) for q in draw(bp, rng))
+    assert set(seen) == {c.id for c in questions}
+    assert all(abs(count - 6000) < 300 for count in seen.values())  # 8,000 × 15 / 20
+
+
+def test_a_plain_draw_keeps_its_natural_share_of_regulation_questions():
+    """With no share to meet, the regulation questions on a paper average what a plain random
+    draw holds: 10 of 30 regulation and 70 other questions hold 3 on average."""
+    bp = blueprint([Rule("综合", 10, Decimal(1), pool(1, 30, 70))], share="0")
+    rng = random.Random(5)
+    counts = [sum(q.is_regulation for q in draw(bp, rng)) for _ in range(4000)]
+    assert abs(sum(counts) / len(counts) - 3) < 0.1
+    assert min(counts) == 0 and max(counts) >= 7
+
+
+def test_a_paper_never_holds_two_questions_of_one_group():
+    """Same-fact groups: among pairs of questions sharing a group, one at most per paper."""
+    paired = tuple(Candidate(i, i % 3 == 0, f"组{i // 2}") for i in range(40))
+    bp = blueprint([Rule("综合", 12, Decimal(1), paired), Rule("再抽", 6, Decimal(1), paired)])
+    rng = random.Random(11)
+    for _ in range(500):
+        groups = [paired[q.id].group for q in draw(bp, rng)]
+        assert len(groups) == 18 == len(set(groups))

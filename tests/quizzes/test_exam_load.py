@@ -5,6 +5,7 @@ import json
 import random
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -144,3 +145,51 @@ def test_the_blueprint_is_kept_while_nothing_changes(regulation_category):
     assert selectors.blueprint_for(quiz) is selectors.blueprint_for(quiz)
     factories.single(regulation_category, 50)
     assert len(selectors.blueprint_for(quiz).rules[0].pool) == 7
+
+
+def test_a_second_candidate_gets_the_blank_widgets_from_the_cache(client, running):
+    """Blank answer widgets are rendered once per question version and option order: a
+    second paper alike renders none of them, and its page is the same as rendered afresh."""
+    other = UserFactory()
+    second = begin(running.quiz, other)  # the same seed: the same questions and option orders
+    client.get(reverse("quizzes:attempt", args=(running.pk,)))
+    client.force_login(other)
+    url = reverse("quizzes:attempt", args=(second.pk,))
+    response = client.get(url)
+    widgets = [t.name for t in response.templates if t.name.startswith("quizzes/responses/")]
+    assert widgets == []
+    cache.clear()
+    assert _paper(client.get(url)) == _paper(response)
+
+
+def _paper(response) -> str:
+    """The page's questions (the rest holds a CSRF token masked afresh for every page)."""
+    html = response.content.decode()
+    return html[html.index('<section class="paper-section"') : html.index('id="finish-form"')]
+
+
+def test_an_answered_question_is_never_shown_from_the_blank_widget(client, running):
+    """A saved answer is checked on the reloaded page although the blank widget is cached."""
+    url = reverse("quizzes:attempt", args=(running.pk,))
+    client.get(url)
+    row = running.paper.get(position=2)
+    services.save_answer(
+        attempt_id=running.pk, user=running.user, position=2, response=3, now=timezone.now()
+    )
+    html = client.get(url).content.decode()
+    assert html.count(" checked") == 1
+    assert f'name="q{row.question_id}" value="3" checked' in html
+
+
+def test_a_paper_in_another_option_order_is_not_shown_from_the_cache(client, running):
+    """Widgets are kept per option order: another order shows its own, as rendered afresh."""
+    client.get(reverse("quizzes:attempt", args=(running.pk,)))
+    other = UserFactory()
+    second = services.start_attempt(
+        quiz=running.quiz, user=other, now=timezone.now(), rng=random.Random(2)
+    )
+    client.force_login(other)
+    url = reverse("quizzes:attempt", args=(second.pk,))
+    shown = _paper(client.get(url))
+    cache.clear()
+    assert _paper(client.get(url)) == shown
