@@ -67,8 +67,8 @@ def member_of(group: str, username: str, *codenames: str):
 
 
 @pytest.fixture
-def authoring_office():
-    """A regulation authoring_office and category, an editor who may also draft questions, a moderator."""
+def regulation_library():
+    """A regulation library and category, an editor who may also draft questions, a moderator."""
     ensure_site_tree()
     review_groups()
     factories.category("法规纪律", regulation=True)
@@ -95,8 +95,8 @@ def log_in(page, base_url: str, username: str):
     page.wait_for_url(base_url + "/admin/")
 
 
-def import_and_submit(page, base_url: str, authoring_office):
-    page.goto(f"{base_url}/admin/regulation-import/{authoring_office.pk}/")
+def import_and_submit(page, base_url: str, regulation_library):
+    page.goto(f"{base_url}/admin/regulation-import/{regulation_library.pk}/")
     page.get_by_label("粘贴法规全文").fill(TEXT)
     page.get_by_role("button", name="拆分并预览").click()
     expect(page.locator(".reg-import__article")).to_have_count(3)
@@ -126,12 +126,12 @@ def draft_and_accept_one(page, base_url: str, title: str):
 
 
 def test_an_imported_regulation_is_approved_and_drafted_from(
-    page, second_page, live_server, authoring_office
+    page, second_page, live_server, regulation_library
 ):
     """Once approved, an imported regulation shows its anchors; its accepted draft is drawable."""
     editor, moderator = page, second_page
     log_in(editor, live_server.url, "editor")
-    import_and_submit(editor, live_server.url, authoring_office)
+    import_and_submit(editor, live_server.url, regulation_library)
     regulation = RegulationPage.objects.get()
     assert regulation.workflow_in_progress and not regulation.live
 
