@@ -26,7 +26,12 @@ from content.regulations.files import (
 )
 from content.regulations.matching import article_text, match_articles
 from content.selectors import latest_articles
-from content.services import RegulationDraft, create_regulation, revise_regulation
+from content.services import (
+    RegulationDraft,
+    ReviewUnavailable,
+    create_regulation,
+    revise_regulation,
+)
 
 META_FIELDS = ("title", "issuer", "document_number", "issued_on", "preamble", "signature")
 
@@ -155,7 +160,11 @@ class RegulationImportView(WagtailAdminTemplateMixin, TemplateView):
         if action == "apply" or has_edits(rows):
             messages.info(request, "已按要求合并、拆分条目，请核对后再保存。")
             return self._preview(meta, _unbound(apply_edits(rows)))
-        return self._save(meta.cleaned_data, rows, submit=action == "submit")
+        try:
+            return self._save(meta.cleaned_data, rows, submit=action == "submit")
+        except ReviewUnavailable as error:
+            messages.error(request, str(error))
+            return self._preview(meta, articles)
 
     def _source(self, form):
         self.template_name = self.source_template

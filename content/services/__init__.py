@@ -35,8 +35,15 @@ def ensure_site_tree() -> HomePage:
 
 from content.services.regulation_import import (  # noqa: E402
     RegulationDraft,
+    ReviewUnavailable,
     create_regulation,
     revise_regulation,
 )
 
-__all__ = ["RegulationDraft", "create_regulation", "ensure_site_tree", "revise_regulation"]
+__all__ = [
+    "RegulationDraft",
+    "ReviewUnavailable",
+    "create_regulation",
+    "ensure_site_tree",
+    "revise_regulation",
+]

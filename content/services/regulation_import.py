@@ -19,6 +19,17 @@ from content.regulations.parse import natural_numbers
 from content.selectors import latest_articles
 
 
+class ReviewUnavailable(Exception):
+    """No active review workflow with a task covers the page: submitting it would publish it
+    at once (Wagtail finishes a workflow without tasks), which an editor may not do."""
+
+
+REVIEW_UNAVAILABLE = (
+    "法规库没有可用的审核流程（未指定工作流，或工作流中没有审核步骤），无法提交审核。"
+    "可先保存为草稿，并请平台管理员在“设置 › 工作流”中为法规库指定审核流程。"
+)
+
+
 @dataclass
 class RegulationDraft:
     """What the preview form holds: metadata and the articles in order (dicts with ``label``,
@@ -90,8 +101,12 @@ def _fill(page: RegulationPage, draft: RegulationDraft, matches: list[OldArticle
 
 
 def _submit(page: RegulationPage, user) -> None:
-    if workflow := page.get_workflow():
-        workflow.start(page, user)
+    """Starts the page's review; ``ReviewUnavailable`` (so that nothing is saved) when no
+    workflow with a task covers it."""
+    workflow = page.get_workflow()
+    if workflow is None or not workflow.tasks.filter(active=True).exists():
+        raise ReviewUnavailable(REVIEW_UNAVAILABLE)
+    workflow.start(page, user)
 
 
 def _free_slug(parent: RegulationIndexPage, title: str) -> str:

@@ -14,7 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from wagtail.models import Page
+from wagtail.models import Page, WorkflowTask
 
 from content.admin.regulation_import import (
     ArticleForm,
@@ -445,6 +445,21 @@ def test_save_and_submit_starts_the_review(client, editor, library):
     client.post(_import_url(library), {**_preview_data(preview), "action": "submit"})
     page = RegulationPage.objects.get()
     assert page.workflow_in_progress and not page.live
+
+
+@pytest.mark.django_db
+def test_submitting_without_a_review_workflow_says_why_and_creates_nothing(
+    client, editor, library
+):
+    """A library whose workflow has no review step: 保存并提交审核 would publish the page at
+    once; the editor is told why, the preview stays, and nothing is created."""
+    WorkflowTask.objects.all().delete()
+    client.force_login(editor)
+    preview = client.post(_import_url(library), {"action": "parse", "text": OUTLINE_TEXT})
+    response = client.post(_import_url(library), {**_preview_data(preview), "action": "submit"})
+    html = response.content.decode()
+    assert response.status_code == 200 and "无法提交审核" in html and "reg-import__article" in html
+    assert not RegulationPage.objects.exists()
 
 
 @pytest.mark.django_db
