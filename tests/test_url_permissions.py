@@ -258,7 +258,7 @@ POST = {
     "quizzes:finish": (L, SKIP, 404, 404, 404, 404),
     "quizzes:practice_answer": (L, 409, 200, 200, 200, 200),
     "quizzes:remove_wrong": (L, X, X, X, X, X),
-    "quizzes:save": (L, 200, 409, 409, 409, 409),
+    "quizzes:save": (L, 200, 404, 404, 404, 404),
     "quizzes:start": (L, X, X, X, X, X),
 }
 

@@ -17,7 +17,13 @@ from quizzes.services.attempts import (
     start_attempt,
     start_refusal,
 )
-from quizzes.services.base import AnswerFormatError, QuizError, grace
+from quizzes.services.base import (
+    NOT_FOUND,
+    AnswerFormatError,
+    AttemptNotFound,
+    QuizError,
+    grace,
+)
 from quizzes.services.deadlines import (
     EXTRA_ATTEMPT_ACTION,
     REOPEN_ACTION,
@@ -47,7 +53,9 @@ __all__ = [
     "STALE",
     "EXTRA_ATTEMPT_ACTION",
     "REOPEN_ACTION",
+    "NOT_FOUND",
     "AnswerFormatError",
+    "AttemptNotFound",
     "REGRADE_ACTION",
     "Outcome",
     "QuizError",

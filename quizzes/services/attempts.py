@@ -15,7 +15,13 @@ from quizzes import audience, drawing, grading, signals
 from quizzes.deadlines import Terms
 from quizzes.models import QUESTION_TYPES, Attempt, AttemptQuestion, Question, Quiz
 from quizzes.selectors import blueprint_for, paper_rows, question_shapes, terms_for
-from quizzes.services.base import AnswerFormatError, QuizError, grace
+from quizzes.services.base import (
+    NOT_FOUND,
+    AnswerFormatError,
+    AttemptNotFound,
+    QuizError,
+    grace,
+)
 from quizzes.services.practice import update_wrong_book
 
 # Starting ------------------------------------------------------------------------------------
@@ -186,7 +192,7 @@ def _locked_attempt(attempt_id: int, user) -> Attempt:
     try:
         return Attempt.objects.select_for_update().get(pk=attempt_id, user=user)
     except Attempt.DoesNotExist:
-        raise QuizError("找不到这次作答。") from None
+        raise AttemptNotFound(NOT_FOUND) from None
 
 
 def remaining_seconds(attempt: Attempt, now: datetime) -> int | None:

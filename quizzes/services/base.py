@@ -9,6 +9,13 @@ class QuizError(Exception):
     """A request the rules refuse; the message is shown to the learner."""
 
 
+class AttemptNotFound(QuizError):
+    """No attempt of that number belongs to the person."""
+
+
+NOT_FOUND = "找不到这次作答。"
+
+
 class AnswerFormatError(QuizError):
     """An answer that is no answer of its question's type (a broken or forged request)."""
 

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 from common.payload import BAD_REQUEST, BadPayload, bad_request, json_object, whole_number
 from quizzes import drawing, presenters, selectors, services
 from quizzes.models import Attempt, AttemptQuestion, Quiz
-from quizzes.services import AnswerFormatError, QuizError
+from quizzes.services import AnswerFormatError, AttemptNotFound, QuizError
 
 
 @login_required
@@ -60,8 +60,13 @@ def start(request, slug):
 def _own_attempt(request, pk) -> Attempt:
     attempt = Attempt.objects.select_related("quiz").filter(pk=pk, user=request.user).first()
     if attempt is None:
-        raise Http404("找不到这次作答。")
+        raise Http404(services.NOT_FOUND)
     return attempt
+
+
+def _not_found() -> JsonResponse:
+    """The JSON endpoints' 404: the page's script reads JSON, never the site's 404 page."""
+    return JsonResponse({"ok": False, "error": services.NOT_FOUND}, status=404)
 
 
 @login_required
@@ -127,6 +132,8 @@ def save(request, pk):
         )
     except AnswerFormatError as error:
         return JsonResponse({"ok": False, "error": str(error)}, status=400)
+    except AttemptNotFound:
+        return _not_found()
     except QuizError as error:
         return JsonResponse({"ok": False, "error": str(error), "finished": True}, status=409)
     except AttemptQuestion.DoesNotExist:
@@ -148,7 +155,10 @@ def save(request, pk):
 @require_GET
 def state(request, pk):
     """Remaining time by the server's clock, for the countdown to resynchronise."""
-    attempt = _own_attempt(request, pk)
+    try:
+        attempt = _own_attempt(request, pk)
+    except Http404:
+        return _not_found()
     now = timezone.now()
     finished = services.finalize_if_overdue(attempt=attempt, now=now)
     return JsonResponse(

@@ -160,10 +160,23 @@ def test_other_peoples_attempts_are_not_found(logged_in, regulation_category):
     )
     assert logged_in.get(reverse("quizzes:attempt", args=(attempt.pk,))).status_code == 404
     assert logged_in.get(reverse("quizzes:result", args=(attempt.pk,))).status_code == 404
-    assert (
-        post_json(logged_in, save_url(attempt), {"position": 1, "response": 0}).status_code == 409
-    )
     assert logged_in.post(reverse("quizzes:finish", args=(attempt.pk,))).status_code == 404
+
+
+def test_the_json_endpoints_answer_someone_elses_attempt_with_a_json_404(
+    logged_in, regulation_category
+):
+    """Save and state: 404 in JSON with the reason, never "finished" (the page would reload)
+    nor the site's HTML 404 page (the page's script reads JSON)."""
+    attempt = begin(
+        factories.fixed(factories.quiz(), factories.bank(regulation_category, count=1)),
+        UserFactory(),
+    )
+    saved = post_json(logged_in, save_url(attempt), {"position": 1, "response": 0})
+    state = logged_in.get(reverse("quizzes:state", args=(attempt.pk,)))
+    for response in (saved, state):
+        assert response.status_code == 404
+        assert response.json() == {"ok": False, "error": "找不到这次作答。"}
 
 
 def test_quiz_pages_need_login(client, regulation_category):
