@@ -448,9 +448,7 @@ def test_save_and_submit_starts_the_review(client, editor, library):
 
 
 @pytest.mark.django_db
-def test_submitting_without_a_review_workflow_says_why_and_creates_nothing(
-    client, editor, library
-):
+def test_submitting_without_a_review_workflow_says_why_and_creates_nothing(client, editor, library):
     """A library whose workflow has no review step: 保存并提交审核 would publish the page at
     once; the editor is told why, the preview stays, and nothing is created."""
     WorkflowTask.objects.all().delete()

@@ -3,6 +3,8 @@ middleware, and the admin of units and unit administrators."""
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -370,3 +372,17 @@ def test_a_new_login_checks_the_flag_again(client):
     client.post(reverse("login"), {"username": "reset_me", "password": "correct-horse-42"})
     response = client.get("/quizzes/history/")
     assert response.status_code == 302 and response["Location"] == reverse("password_change")
+
+
+def test_the_reports_link_shows_for_unit_administrators_and_is_kept(client, area_tree):
+    """单位报表 in the menu: not for a learner, for a unit administrator; asked once a minute
+    per person, not on every page."""
+    learner, admin = UserFactory(), UserFactory()
+    UnitAdministrator.objects.create(user=admin, unit=area_tree["A"])
+    client.force_login(learner)
+    assert "单位报表" not in client.get(reverse("quizzes:list")).content.decode()
+    client.force_login(admin)
+    assert "单位报表" in client.get(reverse("quizzes:list")).content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        client.get(reverse("quizzes:list"))
+    assert not [q for q in queries.captured_queries if "learning_unitadministrator" in q["sql"]]
