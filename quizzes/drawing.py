@@ -6,9 +6,10 @@ Questions may belong to a same-fact group (同题组): a paper never holds two q
 group. ``check`` says whether a blueprint can always be met and, if not, exactly why; ``draw``
 makes one random paper that meets it; ``guarantee`` says what every paper holds.
 
-How a paper is drawn: decide how many regulation questions each rule takes (a random start,
-raised until the share is met), then pick at random within each rule, skipping questions
-already on the paper and questions of a group already on it. Groups can make one random order
+How a paper is drawn: at random within each rule, skipping questions already on the paper and
+questions of a group already on it; kept when it meets the share. Otherwise decide how many
+regulation questions each rule takes (a random start, raised until the share is met), then
+pick at random within each rule's regulation and other questions. Groups can make one random order
 fail where another succeeds, so a draw tries ``TRIES`` random orders; ``check`` proves a
 blueprint with seeded tries, so a blueprint it accepts is one ``draw`` can meet.
 """
@@ -196,7 +197,13 @@ def _witness(blueprint: Blueprint) -> list[DrawnQuestion] | None:
 
 
 def draw(blueprint: Blueprint, rng: random.Random) -> list[DrawnQuestion]:
-    """One random paper meeting every rule, the groups and the share, in blueprint order."""
+    """One random paper meeting every rule, the groups and the share, in blueprint order.
+
+    First a plain draw (each rule's questions at random from its whole pool), kept when it
+    meets the share, as it mostly does; else with quotas of regulation questions raised."""
+    paper = _greedy_draw(blueprint, None, rng)
+    if paper is not None and _meets_share(blueprint, paper):
+        return paper
     for _ in range(TRIES):
         paper = _greedy_draw(blueprint, _random_quotas(blueprint, rng), rng)
         if paper is not None and _meets_share(blueprint, paper):
@@ -243,9 +250,11 @@ def _cumulative_hypergeometric(population: int, marked: int, draws: int) -> list
     return chances
 
 
-def _greedy_draw(blueprint: Blueprint, quotas: list[int], rng: random.Random):
+def _greedy_draw(blueprint: Blueprint, quotas: list[int] | None, rng: random.Random):
+    """The paper with ``quotas`` of regulation questions per rule (None: a plain draw)."""
     taken = {c.slot for c, _ in blueprint.fixed}
     paper = [DrawnQuestion(c.id, p, c.is_regulation) for c, p in blueprint.fixed]
+    quotas = quotas or [None] * len(blueprint.rules)
     for rule, quota in zip(blueprint.rules, quotas, strict=True):
         picked = _pick(rule, quota, taken, rng)
         if picked is None:
@@ -254,30 +263,50 @@ def _greedy_draw(blueprint: Blueprint, quotas: list[int], rng: random.Random):
     return paper
 
 
-def _pick(rule: Rule, quota: int, taken: set[str], rng: random.Random) -> list[Candidate] | None:
-    """``rule.count`` questions, ``quota`` of them regulation content where the pool allows,
-    none whose question or group is already on the paper (``taken``, which they join)."""
-    regulation, other = rule.split
-    picked = _take(regulation, quota, taken, rng)
-    picked += _take(other, rule.count - len(picked), taken, rng)
-    picked += _take(regulation, rule.count - len(picked), taken, rng)  # not enough others
+def _pick(rule: Rule, quota, taken: set[str], rng: random.Random) -> list[Candidate] | None:
+    """``rule.count`` questions, ``quota`` of them regulation content where the pool allows
+    (None: as they come), none whose question or group is already on the paper (``taken``,
+    which they join)."""
+    if quota is None:
+        picked = _take(rule.pool, rule.count, taken, rng)
+    else:
+        regulation, other = rule.split
+        picked = _take(regulation, quota, taken, rng)
+        picked += _take(other, rule.count - len(picked), taken, rng)
+        picked += _take(regulation, rule.count - len(picked), taken, rng)  # not enough others
     return picked if len(picked) == rule.count else None
 
 
 def _take(pool: tuple, wanted: int, taken: set[str], rng: random.Random) -> list[Candidate]:
     """Up to ``wanted`` candidates whose slot is not ``taken`` (which they join): the first
-    such in a uniformly random order of ``pool``. The order is drawn a little beyond
-    ``wanted`` (``random.sample`` keeps its order) and goes on over the rest of the pool,
-    shuffled, only when skipped questions use that margin up: a draw costs what it takes."""
-    if wanted <= 0:
+    such in a uniformly random order of ``pool``, drawn only as far as needed. The order
+    starts as a sample (``random.sample`` keeps its order) longer than ``wanted`` by a margin
+    for the questions the paper may already hold; ``_take_more`` goes on when skips use the
+    margin up."""
+    if wanted <= 0 or not pool:
         return []
-    ahead = rng.sample(pool, min(len(pool), wanted + wanted // 8 + 1))
+    margin = wanted * len(taken) // len(pool) + wanted // 8 + 1
+    ahead = rng.sample(pool, min(len(pool), wanted + margin))
     chosen = _free(ahead, wanted, taken)
     if len(chosen) < wanted and len(ahead) < len(pool):
-        drawn = {c.id for c in ahead}
-        rest = [c for c in pool if c.id not in drawn]
-        rng.shuffle(rest)
-        chosen += _free(rest, wanted - len(chosen), taken)
+        chosen += _take_more(pool, wanted - len(chosen), taken, {c.id for c in ahead}, rng)
+    return chosen
+
+
+def _take_more(pool: tuple, wanted: int, taken: set[str], drawn: set[int], rng) -> list:
+    """The random order of ``pool`` continued past the ``drawn`` ids: a fresh sample less
+    what was drawn (the rest's order within a random order is itself random) or, once half
+    the pool is drawn, the rest shuffled."""
+    chosen: list[Candidate] = []
+    while len(chosen) < wanted and len(drawn) < len(pool):
+        if len(drawn) * 2 > len(pool):
+            ahead = [c for c in pool if c.id not in drawn]
+            rng.shuffle(ahead)
+        else:
+            size = min(len(pool), len(drawn) + 2 * (wanted - len(chosen)) + 1)
+            ahead = [c for c in rng.sample(pool, size) if c.id not in drawn]
+        drawn.update(c.id for c in ahead)
+        chosen += _free(ahead, wanted - len(chosen), taken)
     return chosen
 
 

@@ -123,3 +123,10 @@ def test_a_paper_never_holds_two_questions_of_one_group():
     for _ in range(500):
         groups = [paired[q.id].group for q in draw(bp, rng)]
         assert len(groups) == 18 == len(set(groups))
+
+
+def test_a_rule_with_an_empty_pool_is_refused_with_the_reason():
+    """Every question of a rule withdrawn: the draw says which rule is short, never crashes."""
+    bp = blueprint([Rule("业务", 4, Decimal(1), ())], share="0")
+    with pytest.raises(BlueprintError, match="还差 4 题"):
+        draw(bp, random.Random(1))
