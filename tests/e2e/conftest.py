@@ -39,11 +39,25 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def page(browser):
+def _desktop_page(browser):
+    """A page at desktop width in a browser context of its own (its own cookies)."""
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
     page = context.new_page()
     page.set_default_timeout(15_000)
+    return context, page
+
+
+@pytest.fixture
+def page(browser):
+    context, page = _desktop_page(browser)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def second_page(browser):
+    """Another person at another computer: a page in a second browser context."""
+    context, page = _desktop_page(browser)
     yield page
     context.close()
 

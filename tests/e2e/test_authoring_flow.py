@@ -77,16 +77,6 @@ def regulation_library():
     return RegulationIndexPageFactory()
 
 
-@pytest.fixture
-def second_page(browser):
-    """A page in a browser context of its own: another person at another computer."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    yield page
-    context.close()
-
-
 def log_in(page, base_url: str, username: str):
     page.goto(base_url + "/admin/login/")
     page.fill("#id_username", username)
