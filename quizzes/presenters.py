@@ -86,10 +86,10 @@ def _widget_key(row: AttemptQuestion) -> str:
 WIDGET_CACHE_SECONDS = 24 * 3600
 
 
-def render_widgets(items: list[PaperItem]) -> list[PaperItem]:
-    """Each item's answer widget as HTML: blank ones from the cache (rendered and kept when
-    missing), answered ones rendered for their answer. Rendering fifty widgets is most of
-    the attempt page's cost; a cache read of fifty is a fraction of it."""
+def render_widgets(items: list[PaperItem]) -> None:
+    """Sets each item's answer widget as HTML: blank ones from the cache (rendered and kept
+    when missing), answered ones rendered for their answer. Rendering fifty widgets was about
+    a third of the attempt page's cost; one cache read of fifty is a fraction of that."""
     keys = {item.widget_key for item in items if item.widget_key}
     kept = cache.get_many(list(keys)) if keys else {}
     fresh = {}
@@ -100,7 +100,6 @@ def render_widgets(items: list[PaperItem]) -> list[PaperItem]:
             fresh[item.widget_key] = item.widget
     if fresh:
         cache.set_many(fresh, WIDGET_CACHE_SECONDS)
-    return items
 
 
 def _fill_segments(parts: list[str], values: list) -> list[tuple[str, str | None]]:
